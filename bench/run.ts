@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: every figure the project reports, as ratios within one run.
+ * BENCH_ROUNDS (default 7) and BENCH_SCALE (default 1) size it; BENCH_ONLY=memory,... picks parts.
+ */
+import { memoryBench } from './memory.js';
+
+const parts: Record<string, () => Promise<void>> = {
+  memory: memoryBench,
+};
+
+const only = process.env.BENCH_ONLY?.split(',');
+console.log(`axios-stash bench — node ${process.version}, rounds ${process.env.BENCH_ROUNDS ?? 7}, scale ${process.env.BENCH_SCALE ?? 1}`);
+for (const [name, part] of Object.entries(parts)) {
+  if (only && !only.includes(name)) continue;
+  await part();
+}
+process.exit(0);

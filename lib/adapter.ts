@@ -1,0 +1,202 @@
+import { CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import type { CacheContext } from './context.js';
+import type { CacheEntry } from './entry.js';
+import { type Found, lookup } from './lookup.js';
+import { fetchFromNetwork } from './network.js';
+import { checkRequestOptions } from './options.js';
+import { ageSeconds, evaluate, invalidationTargets, parseCacheControl } from './policy/index.js';
+import { type CacheRequest, describeRequest, keyForUrl } from './request.js';
+import { buildResponse, cachedRequest, plainHeaders, settle } from './response.js';
+import type { CacheState } from './types.js';
+import type { CallerCancel } from './single-flight.js';
+
+/** Request headers that make a request the client's own conditional or partial request. */
+const CLIENT_CONDITIONALS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range'];
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The cache adapter: the only orchestrator. Order of operations for one request:
+ *
+ *  1. options  validate `config.cache` (instance options were resolved once by setupCache)
+ *  2. bypass   `cache: false`, Range requests and methods that are not cacheable go straight to
+ *              the network; a successful unsafe request invalidates what it names (RFC 9111 4.4)
+ *  3. key      describeRequest: normalised URL, key, resolved settings (lib/request.ts)
+ *  4. lookup   the stored entry, following redirect and Vary aliases (lib/lookup.ts)
+ *  5. decide   policy.evaluate → fresh | stale | not-modified | revalidate | miss | ... (lib/policy/)
+ *  6. respond  from the entry, a fresh response object per caller (lib/response.ts)
+ *  7. network  through the wrapped adapter, single-flight per key; 304 freshens the entry,
+ *              an error may be answered stale (lib/network.ts)
+ *  8. store    storable → entry → store.set (lib/persist.ts, inside step 7's flight)
+ *
+ * axios runs transformResponse, validateStatus-driven errors and interceptors after this, on hits
+ * as on misses. A failing store never fails a request: GuardedStore turns it into a miss.
+ */
+export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
+  return async function axiosStashAdapter(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
+    // 1. options
+    const overrides = checkRequestOptions(config.cache);
+    const method = (config.method ?? 'get').toUpperCase();
+
+    // 2. bypass
+    if (overrides === false || config.headers.has('range')) return passThrough(ctx, config);
+    if (!ctx.options.methods.includes(method)) {
+      const response = await passThrough(ctx, config);
+      if (!SAFE_METHODS.has(method)) await invalidate(ctx, config, method, response);
+      return response;
+    }
+
+    // 3. key
+    const request = await describeRequest(config, method, overrides, ctx.options);
+    if (request === undefined) return passThrough(ctx, config);
+    const mode = request.settings.mode;
+
+    // 4. lookup
+    const found = mode === 'reload' || mode === 'no-store' ? undefined : await lookup(ctx.store, request);
+
+    // 5. decide and 6. respond
+    if (found !== undefined) {
+      const now = Date.now();
+      const decision = evaluate(found.entry, request.policy, request.settings, now);
+      switch (decision.kind) {
+        case 'fresh':
+          return fromEntry(ctx, request, found.entry, 'hit', now);
+        case 'stale':
+          return fromEntry(ctx, request, found.entry, 'stale', now);
+        case 'not-modified':
+          return notModified(ctx, request, found.entry, now);
+        case 'stale-while-revalidate':
+          refreshInBackground(ctx, request, found, decision.headers);
+          return fromEntry(ctx, request, found.entry, 'stale', now);
+        case 'unsatisfiable':
+          return gatewayTimeout(ctx, request);
+        case 'revalidate':
+          return fromNetwork(ctx, request, found, decision.headers);
+        case 'miss':
+          break;
+      }
+    }
+    if (mode === 'only-if-cached' || (request.settings.cacheControl && parseCacheControl(request.policy.headers['cache-control']).has('only-if-cached'))) {
+      return gatewayTimeout(ctx, request);
+    }
+
+    // 7. network and 8. store
+    return fromNetwork(ctx, request, undefined, undefined);
+  };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+async function fromNetwork(
+  ctx: CacheContext,
+  request: CacheRequest,
+  found: Found | undefined,
+  conditional: Record<string, string> | undefined,
+): Promise<AxiosResponse> {
+  const { config } = request;
+  // The client's own conditional request is answered by the origin for this caller only: it
+  // neither joins nor feeds a shared flight, and its answer (often a 304) is not stored.
+  const clientConditional = CLIENT_CONDITIONALS.some((name) => request.policy.headers[name] !== undefined);
+  const store = request.settings.mode !== 'no-store' && !clientConditional;
+  const flightKey = store ? request.key : `${request.key}#${Math.random()}`;
+  const result = await ctx.flights.run(flightKey, (signal) => fetchFromNetwork(ctx, request, signal, found, conditional, store), cancelOf(config));
+
+  switch (result.kind) {
+    case 'revalidated':
+      return fromEntry(ctx, request, result.entry, 'revalidated', Date.now());
+    case 'stale-if-error':
+      if (ctx.reporter.listening) ctx.reporter.event({ type: 'stale', key: request.key, url: request.url, message: `network failed; serving stale ${request.url}` });
+      return fromEntry(ctx, request, result.entry, 'stale', Date.now());
+    case 'network': {
+      ctx.reporter.stats.misses++;
+      if (ctx.reporter.listening) ctx.reporter.event({ type: 'miss', key: request.key, url: request.url, message: `miss ${request.method} ${request.url}` });
+      if (!SAFE_METHODS.has(request.method)) await invalidateTargets(ctx, request, result.response.status, result.response.headers);
+      const entry = result.entry;
+      return settle(
+        buildResponse(result.response, config, { key: request.key, state: 'miss', createdAt: entry?.createdAt, expiresAt: entry?.expiresAt, age: 0 }, result.request),
+      );
+    }
+  }
+}
+
+/** A response built from a stored entry, with an up-to-date Age header (RFC 9111 §5.1). */
+function fromEntry(ctx: CacheContext, request: CacheRequest, entry: CacheEntry, state: CacheState, now: number): AxiosResponse {
+  ctx.reporter.stats.hits++;
+  if (ctx.reporter.listening) ctx.reporter.event({ type: state === 'revalidated' ? 'revalidated' : state === 'stale' ? 'stale' : 'hit', key: request.key, url: request.url, message: `${state} ${request.method} ${request.url}` });
+  const age = ageSeconds(entry, now);
+  const meta = { key: request.key, state, createdAt: entry.createdAt, expiresAt: entry.expiresAt, age };
+  const body = request.method === 'HEAD' ? EMPTY : entry.body;
+  return settle(buildResponse({ ...entry, body }, request.config, meta, cachedRequest(entry), { age: String(age) }));
+}
+
+/** The client's own conditional request, satisfied by a fresh entry: 304 with the entry's headers. */
+function notModified(ctx: CacheContext, request: CacheRequest, entry: CacheEntry, now: number): AxiosResponse {
+  ctx.reporter.stats.hits++;
+  const age = ageSeconds(entry, now);
+  const { ['content-length']: _length, ...headers } = entry.headers;
+  const meta = { key: request.key, state: 'hit' as const, createdAt: entry.createdAt, expiresAt: entry.expiresAt, age };
+  return settle(buildResponse({ status: 304, statusText: 'Not Modified', headers, body: EMPTY }, request.config, meta, cachedRequest(entry), { age: String(age) }));
+}
+
+/** only-if-cached with nothing usable: 504, as requests-cache answers; axios rejects it by default. */
+function gatewayTimeout(ctx: CacheContext, request: CacheRequest): AxiosResponse {
+  ctx.reporter.stats.misses++;
+  const meta = { key: request.key, state: 'miss' as const, createdAt: undefined, expiresAt: undefined, age: 0 };
+  return settle(buildResponse({ status: 504, statusText: 'Gateway Timeout', headers: {}, body: EMPTY }, request.config, meta, undefined));
+}
+
+/**
+ * stale-while-revalidate: the caller already has the stale entry; the refresh runs once per key
+ * and its failure is reported, never rejected into the void.
+ */
+function refreshInBackground(ctx: CacheContext, request: CacheRequest, found: Found, conditional: Record<string, string>): void {
+  if (ctx.flights.has(request.key)) return;
+  const refresh = ctx.flights
+    .run(request.key, (signal) => fetchFromNetwork(ctx, request, signal, found, conditional, true))
+    .catch((error: unknown) => {
+      ctx.reporter.event({ type: 'error', operation: 'revalidate', key: request.key, error, message: `background revalidation of ${request.url} failed: ${String(error)}` });
+    });
+  ctx.background.add(refresh);
+  void refresh.finally(() => ctx.background.delete(refresh));
+}
+
+async function passThrough(ctx: CacheContext, config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
+  const response = await ctx.inner(config);
+  response.cached = false;
+  return response;
+}
+
+/** RFC 9111 §4.4: a successful unsafe request invalidates the entries of the URLs it names. */
+async function invalidate(ctx: CacheContext, config: InternalAxiosRequestConfig, method: string, response: AxiosResponse): Promise<void> {
+  const request = await describeRequest(config, 'GET', undefined, ctx.options);
+  if (request === undefined) return;
+  await invalidateTargets(ctx, { ...request, method, policy: { ...request.policy, method } }, response.status, plainHeaders(response.headers));
+}
+
+async function invalidateTargets(ctx: CacheContext, request: CacheRequest, status: number, headers: CacheEntry['headers']): Promise<void> {
+  for (const url of invalidationTargets(request.policy, { status, headers })) {
+    for (const method of ['GET', 'HEAD']) {
+      const key = await keyForUrl(request, method, url);
+      if (key === undefined) continue;
+      await ctx.store.delete(key);
+      await ctx.store.deleteAlias(key);
+      if (ctx.reporter.listening) ctx.reporter.event({ type: 'invalidate', key, url, message: `invalidated ${method} ${url} after ${request.method}` });
+    }
+  }
+}
+
+/** How one caller cancels: its AbortSignal and/or its (deprecated) CancelToken. */
+function cancelOf(config: InternalAxiosRequestConfig): CallerCancel | undefined {
+  const token = config.cancelToken;
+  if (config.signal === undefined && token === undefined) return undefined;
+  return {
+    signal: config.signal as CallerCancel['signal'],
+    subscribe: token
+      ? (listener) => {
+          token.subscribe(listener as never);
+          return () => token.unsubscribe(listener as never);
+        }
+      : undefined,
+    // As axios' own adapters do: a signal's abort becomes a CanceledError, a token's Cancel is passed on.
+    error: (reason) => (reason instanceof CanceledError ? reason : new CanceledError(undefined, undefined, config)),
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The public surface of `axios-stash`. Every export is named here on purpose (no `export *`):
+ * what is not listed is an implementation detail and may change in any release.
+ * Persistent backends have entries of their own (`axios-stash/file`, `/sqlite`, `/redis`) so
+ * this entry loads no `node:` module and no storage driver.
+ */
+import './types.js';
+
+export { setupCache, type CachedAxiosInstance } from './setup.js';
+export { CacheManager } from './manager.js';
+export {
+  NEVER_EXPIRE,
+  EXPIRE_IMMEDIATELY,
+  DO_NOT_CACHE,
+  type CacheOptions,
+  type CacheRequestOptions,
+  type CacheMode,
+  type CacheEvent,
+  type Ttl,
+} from './options.js';
+export type { Duration } from './duration.js';
+export { memoryStorage, type MemoryStorageOptions } from './storage/memory.js';
+export type { CacheStore } from './storage/contract.js';
+export type { CacheEntry, HeaderMap, HeaderValue } from './entry.js';
+export type { CacheMeta, CacheState } from './types.js';
+export type { CacheStats } from './report.js';
+export { AxiosStashError, CacheOptionsError, isAxiosStashError } from './errors.js';

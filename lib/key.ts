@@ -1,0 +1,158 @@
+import axios, { type InternalAxiosRequestConfig } from 'axios';
+import { FORMAT_MAJOR } from './format.js';
+import { sha256Hex, sha256HexBytes } from './hash.js';
+
+/**
+ * Cache keys. A key is the SHA-256 hex of the JSON encoding of the tuple
+ *
+ *   [FORMAT_MAJOR, METHOD, normalisedUrl, bodyDigest | null, [[header, value], ...], credentialDigest | null]
+ *
+ * JSON-encoding the tuple (not joining strings with a delimiter) keeps distinct tuples distinct,
+ * and SHA-256 keeps distinct tuples apart at any number of keys (a 32-bit hash does not). The
+ * encoding is documented in the README: services sharing one store rely on it being stable across
+ * processes and releases of one format major.
+ */
+
+export interface KeySettings {
+  ignoredParams: ReadonlySet<string>;
+  matchHeaders: readonly string[] | true;
+  keyCredentials: boolean;
+  credentialSalt: string;
+}
+
+/** Request headers whose values are credentials: never stored, keyed only by a salted digest. */
+export const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'] as const;
+
+const ABSOLUTE_URL_RE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+/**
+ * The URL axios will send, normalised: baseURL and params applied exactly as axios applies them
+ * (including URLSearchParams and a custom paramsSerializer), lowercase scheme and host, default
+ * port dropped, fragment dropped, query params sorted, ignored params removed.
+ * `undefined` when the URL cannot be parsed (the request then bypasses the cache).
+ */
+export function normaliseRequestUrl(config: InternalAxiosRequestConfig, ignoredParams: ReadonlySet<string>): string | undefined {
+  let full: string;
+  if (config.params == null) {
+    full = buildFullPath(config.baseURL, config.url ?? '', config.allowAbsoluteUrls);
+  } else {
+    // axios.getUri runs axios' own buildFullPath + buildURL; the config is already merged with the
+    // instance defaults, so only the URL-shaping fields are passed.
+    full = axios.getUri({
+      url: config.url,
+      baseURL: config.baseURL,
+      params: config.params,
+      paramsSerializer: config.paramsSerializer,
+      allowAbsoluteUrls: config.allowAbsoluteUrls,
+    } as InternalAxiosRequestConfig);
+  }
+  let url: URL;
+  try {
+    url = new URL(full);
+  } catch {
+    return undefined;
+  }
+  url.hash = '';
+  if (url.search.length > 1) {
+    const params = url.searchParams;
+    for (const name of ignoredParams) params.delete(name);
+    params.sort();
+    url.search = params.toString();
+  } else {
+    url.search = '';
+  }
+  return url.href;
+}
+
+/** Mirrors axios' buildFullPath (lib/core/buildFullPath.js) for the common no-params case. */
+function buildFullPath(baseURL: string | undefined, url: string, allowAbsoluteUrls: boolean | undefined): string {
+  if (baseURL && (!ABSOLUTE_URL_RE.test(url) || allowAbsoluteUrls === false)) {
+    return url ? `${baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : baseURL;
+  }
+  return url;
+}
+
+/**
+ * Digest of the request body as sent (after transformRequest), `null` when there is none, and
+ * `undefined` when the body cannot be keyed (a stream, FormData, Blob): such requests bypass the
+ * cache rather than risk two different bodies sharing one entry.
+ */
+export function bodyDigest(data: unknown, ignoredParams: ReadonlySet<string>): string | Promise<string> | null | undefined {
+  if (data === undefined || data === null || data === '') return null;
+  if (typeof data === 'string') return sha256Hex(ignoredParams.size > 0 ? stripJsonFields(data, ignoredParams) : data);
+  if (data instanceof Uint8Array) return sha256HexBytes(data);
+  if (data instanceof ArrayBuffer) return sha256HexBytes(new Uint8Array(data));
+  if (data instanceof URLSearchParams) return sha256Hex(data.toString());
+  return undefined;
+}
+
+/** Drops ignored top-level fields from a JSON object body; any other string is returned as is. */
+export function stripJsonFields(body: string, ignoredParams: ReadonlySet<string>): string {
+  const first = body.trimStart()[0];
+  if (first !== '{') return body;
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    let changed = false;
+    for (const name of ignoredParams) {
+      if (Object.hasOwn(parsed, name)) {
+        delete parsed[name];
+        changed = true;
+      }
+    }
+    return changed ? JSON.stringify(parsed) : body;
+  } catch {
+    return body;
+  }
+}
+
+/** The [name, value] pairs of matched request headers, sorted by name; credentials excluded. */
+export function matchedHeaders(headers: InternalAxiosRequestConfig['headers'], matchHeaders: readonly string[] | true): Array<[string, string]> {
+  if (matchHeaders !== true && matchHeaders.length === 0) return [];
+  const pairs: Array<[string, string]> = [];
+  if (matchHeaders === true) {
+    for (const [name, value] of Object.entries(headers.toJSON())) {
+      const lower = name.toLowerCase();
+      if (value == null || (CREDENTIAL_HEADERS as readonly string[]).includes(lower)) continue;
+      pairs.push([lower, headerText(value)]);
+    }
+  } else {
+    for (const name of matchHeaders) {
+      if ((CREDENTIAL_HEADERS as readonly string[]).includes(name)) continue;
+      const value = headers.get(name);
+      pairs.push([name, value == null ? '' : headerText(value)]);
+    }
+  }
+  return pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** The credentials a request carries (headers and axios' `auth`), or undefined. */
+export function requestCredentials(config: InternalAxiosRequestConfig): string | undefined {
+  const found: Array<string | null> = CREDENTIAL_HEADERS.map((name) => {
+    const value = config.headers.get(name);
+    return value == null ? null : headerText(value);
+  });
+  found.push(config.auth ? `${config.auth.username}:${config.auth.password}` : null);
+  return found.some((v) => v !== null) ? JSON.stringify(found) : undefined;
+}
+
+export interface KeyParts {
+  method: string;
+  url: string;
+  body: string | null;
+  headers: Array<[string, string]>;
+  credentials: string | null;
+}
+
+/** Hashes the key tuple. Synchronous on Node, a Promise where only WebCrypto exists. */
+export function hashKey(parts: KeyParts): string | Promise<string> {
+  return sha256Hex(JSON.stringify([FORMAT_MAJOR, parts.method, parts.url, parts.body, parts.headers, parts.credentials]));
+}
+
+/** Salted digest of credentials: the key separates users without the key revealing who they are. */
+export function credentialDigest(credentials: string, salt: string): string | Promise<string> {
+  return sha256Hex(JSON.stringify([salt, credentials]));
+}
+
+function headerText(value: unknown): string {
+  return (Array.isArray(value) ? value.join(', ') : String(value)).trim().replace(/\s+/g, ' ');
+}

@@ -1,0 +1,88 @@
+import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
+import type { CacheContext } from './context.js';
+import type { CacheEntry } from './entry.js';
+import { normaliseRequestUrl } from './key.js';
+import { mergeNotModified, staleIfErrorAllowed } from './policy/index.js';
+import { type NetworkResponse, persist, write } from './persist.js';
+import type { CacheRequest } from './request.js';
+import { buildResponse, plainHeaders, toBytes } from './response.js';
+
+/** What one trip to the origin produced, shared by every caller of the flight. */
+export type NetworkResult =
+  | { kind: 'network'; response: NetworkResponse; request: unknown; entry: CacheEntry | undefined }
+  | { kind: 'revalidated'; entry: CacheEntry }
+  | { kind: 'stale-if-error'; entry: CacheEntry };
+
+/** Statuses that count as an error for stale-if-error (RFC 5861 §4). */
+const ERROR_STATUSES = new Set([500, 502, 503, 504]);
+
+/**
+ * Step 7: one request to the origin through the wrapped adapter (http, fetch or xhr), run once
+ * per key by the single-flight. It always asks for raw bytes and accepts every status, so that
+ * the bytes can be stored and each caller gets its own response, settled by its own
+ * validateStatus. With a stored entry it revalidates: a 304 freshens the entry (RFC 9111 4.3.4),
+ * and an error may be answered by the stale entry (stale-if-error).
+ */
+export async function fetchFromNetwork(
+  ctx: CacheContext,
+  request: CacheRequest,
+  signal: AbortSignal,
+  stored: { entry: CacheEntry; key: string } | undefined,
+  conditional: Record<string, string> | undefined,
+  store: boolean,
+): Promise<NetworkResult> {
+  const headers = AxiosHeaders.from(request.config.headers);
+  if (conditional) for (const name in conditional) headers.set(name, conditional[name]);
+  const config: InternalAxiosRequestConfig = {
+    ...request.config,
+    headers,
+    responseType: 'arraybuffer',
+    validateStatus: null,
+    signal,
+    cancelToken: undefined,
+  };
+  const requestTime = Date.now();
+  let raw;
+  try {
+    raw = await ctx.inner(config);
+  } catch (error) {
+    if (stored && !signal.aborted && staleIfErrorAllowed(stored.entry, request.policy, request.settings, Date.now())) {
+      return { kind: 'stale-if-error', entry: stored.entry };
+    }
+    throw error;
+  }
+  const responseTime = Date.now();
+  const response: NetworkResponse = {
+    status: raw.status,
+    statusText: raw.statusText ?? '',
+    headers: plainHeaders(raw.headers),
+    body: toBytes(raw.data) ?? new Uint8Array(0),
+    requestTime,
+    responseTime,
+    finalUrl: finalUrl(raw.request, request, ctx.options.ignoredParams),
+  };
+
+  if (stored && response.status === 304 && conditional && Object.keys(conditional).length > 0) {
+    const entry = mergeNotModified(stored.entry, response, request.policy, request.settings, responseTime);
+    if (store) await write(ctx, stored.key, entry, responseTime);
+    return { kind: 'revalidated', entry };
+  }
+  if (stored && ERROR_STATUSES.has(response.status) && staleIfErrorAllowed(stored.entry, request.policy, request.settings, responseTime)) {
+    return { kind: 'stale-if-error', entry: stored.entry };
+  }
+  const entry = store
+    ? await persist(ctx, request, response, responseTime, () =>
+        buildResponse(response, request.config, { key: request.key, state: 'miss', createdAt: undefined, expiresAt: undefined, age: 0 }, raw.request),
+      )
+    : undefined;
+  return { kind: 'network', response, request: raw.request, entry };
+}
+
+/** The final URL after redirects, as the http adapter (follow-redirects) or fetch/xhr report it. */
+function finalUrl(rawRequest: unknown, request: CacheRequest, ignoredParams: ReadonlySet<string>): string | undefined {
+  const r = rawRequest as { res?: { responseUrl?: unknown }; responseURL?: unknown } | undefined;
+  const url = r?.res?.responseUrl ?? r?.responseURL;
+  if (typeof url !== 'string' || url.length === 0) return undefined;
+  const normalised = normaliseRequestUrl({ url, headers: new AxiosHeaders() } as InternalAxiosRequestConfig, ignoredParams);
+  return normalised === request.url ? undefined : normalised;
+}

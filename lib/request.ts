@@ -1,0 +1,104 @@
+import type { InternalAxiosRequestConfig } from 'axios';
+import { DO_NOT_CACHE, type CacheRequestOptions, type ResolvedOptions, type ResolvedTtl, resolveStaleIfError, resolveStaleWhileRevalidate, resolveTtl } from './options.js';
+import { bodyDigest, CREDENTIAL_HEADERS, credentialDigest, hashKey, type KeyParts, matchedHeaders, normaliseRequestUrl, requestCredentials } from './key.js';
+import type { PolicyRequest, PolicySettings } from './policy/index.js';
+import { sha256Hex } from './hash.js';
+
+/** One request as the cache sees it: its key, its policy view and its resolved settings. */
+export interface CacheRequest {
+  readonly config: InternalAxiosRequestConfig;
+  readonly method: string;
+  /** Normalised URL (ignored params removed): what a stored entry must answer. */
+  readonly url: string;
+  readonly key: string;
+  /** Parts of a computed key, to derive redirect keys; undefined for a custom key. */
+  readonly keyParts: KeyParts | undefined;
+  readonly policy: PolicyRequest;
+  readonly settings: PolicySettings;
+  /** Resolved lifetime from the ttl options, or DO_NOT_CACHE, or undefined (HTTP decides). */
+  readonly ttl: ResolvedTtl | undefined;
+}
+
+/**
+ * Builds the CacheRequest, or returns undefined when the request cannot be cached at all
+ * (unparseable URL, a body that cannot be keyed): such requests go to the network untouched.
+ */
+export async function describeRequest(
+  config: InternalAxiosRequestConfig,
+  method: string,
+  overrides: CacheRequestOptions | undefined,
+  options: ResolvedOptions,
+): Promise<CacheRequest | undefined> {
+  const url = normaliseRequestUrl(config, options.ignoredParams);
+  if (url === undefined) return undefined;
+  const headers = plainRequestHeaders(config);
+  // Credentials never reach the policy (and so never an entry's Vary values): a salted digest
+  // stands in for them, enough for Vary matching and for the Authorization rule of RFC 9111 §3.5.
+  for (const name of CREDENTIAL_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) headers[name] = `sha256:${await credentialDigest(value, options.credentialSalt)}`;
+  }
+  const ttl = resolveRequestTtl(overrides, url, options);
+  const settings: PolicySettings = {
+    cacheControl: options.cacheControl,
+    shared: options.shared,
+    heuristic: options.heuristic,
+    methods: options.methods,
+    statuses: options.statuses,
+    ttl: ttl === DO_NOT_CACHE ? undefined : ttl,
+    staleIfError: overrides?.staleIfError === undefined ? options.staleIfError : resolveStaleIfError('cache.staleIfError', overrides.staleIfError),
+    staleWhileRevalidate:
+      overrides?.staleWhileRevalidate === undefined
+        ? options.staleWhileRevalidate
+        : resolveStaleWhileRevalidate('cache.staleWhileRevalidate', overrides.staleWhileRevalidate),
+    keepStale: options.keepStale,
+    mode: overrides?.mode ?? 'default',
+  };
+  const policy: PolicyRequest = { method, url, headers };
+
+  const custom = overrides?.key ?? options.key?.(config);
+  if (custom !== undefined) {
+    return { config, method, url, key: String(custom), keyParts: undefined, policy, settings, ttl };
+  }
+  const body = method === 'GET' || method === 'HEAD' ? null : await bodyDigest(config.data, options.ignoredParams);
+  if (body === undefined) return undefined;
+  const credentials = options.keyCredentials ? requestCredentials(config) : undefined;
+  const keyParts: KeyParts = {
+    method,
+    url,
+    body,
+    headers: matchedHeaders(config.headers, options.matchHeaders),
+    credentials: credentials === undefined ? null : await credentialDigest(credentials, options.credentialSalt),
+  };
+  return { config, method, url, key: await hashKey(keyParts), keyParts, policy, settings, ttl };
+}
+
+/** The key another URL would have for the same request (redirect targets, invalidation). */
+export function keyForUrl(request: CacheRequest, method: string, url: string): string | Promise<string> | undefined {
+  if (request.keyParts === undefined) return undefined;
+  return hashKey({ ...request.keyParts, method, url, body: method === 'GET' || method === 'HEAD' ? null : request.keyParts.body });
+}
+
+/** The key of one Vary variant: the base key plus the normalised values of the varying headers. */
+export function variantKey(baseKey: string, values: Record<string, string>): string | Promise<string> {
+  return sha256Hex(JSON.stringify([baseKey, Object.entries(values).sort((a, b) => (a[0] < b[0] ? -1 : 1))]));
+}
+
+/** Expiration precedence below the response headers: request ttl, then urlTtl, then instance ttl. */
+function resolveRequestTtl(overrides: CacheRequestOptions | undefined, url: string, options: ResolvedOptions): ResolvedTtl | undefined {
+  if (overrides?.ttl !== undefined) return resolveTtl('cache.ttl', overrides.ttl);
+  for (const { pattern, ttl } of options.urlTtl) if (pattern.matches(url)) return ttl;
+  return options.ttl;
+}
+
+function plainRequestHeaders(config: InternalAxiosRequestConfig): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  const source = config.headers?.toJSON?.() ?? {};
+  for (const name in source) {
+    const value = (source as Record<string, unknown>)[name];
+    if (value === undefined || value === null || value === false) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  if (config.auth && out.authorization === undefined) out.authorization = `Basic ${config.auth.username}:${config.auth.password}`;
+  return out;
+}

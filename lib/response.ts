@@ -1,0 +1,113 @@
+import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import type { CacheEntry, HeaderMap } from './entry.js';
+import type { CacheMeta } from './types.js';
+
+/**
+ * Turns stored bytes into what axios' own adapter would have returned, fresh for every caller:
+ * the cache sits below transformResponse, so axios parses the body anew on every hit and no two
+ * callers ever share a mutable object.
+ */
+
+type NodeBuffer = Uint8Array & { toString(encoding?: string): string };
+type BufferCtor = { from(data: ArrayBufferLike | Uint8Array, offset?: number, length?: number): NodeBuffer };
+const NodeBuffer = (globalThis as { Buffer?: BufferCtor }).Buffer;
+const nodeStream = (() => {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:stream') as { Readable: { from(data: Iterable<unknown>): unknown } } | undefined;
+})();
+
+/** The body as the caller's `responseType` asks for it, always a new object. */
+export function decodeBody(body: Uint8Array, config: InternalAxiosRequestConfig): unknown {
+  switch (config.responseType) {
+    case 'arraybuffer':
+      return NodeBuffer ? NodeBuffer.from(body) : body.slice().buffer;
+    case 'stream':
+      return nodeStream ? nodeStream.Readable.from([NodeBuffer ? NodeBuffer.from(body) : body.slice()]) : new Blob([body.slice()]).stream();
+    case 'blob':
+      return new Blob([body.slice()]);
+    default:
+      return decodeText(body, config.responseEncoding);
+  }
+}
+
+function decodeText(body: Uint8Array, encoding: string | undefined): string {
+  let text: string;
+  if (NodeBuffer) {
+    text = NodeBuffer.from(body.buffer, body.byteOffset, body.byteLength).toString(encoding ?? 'utf8');
+  } else {
+    text = new TextDecoder(encoding ?? 'utf-8').decode(body);
+  }
+  // As axios' http adapter does: strip a UTF-8 byte order mark.
+  if ((!encoding || encoding === 'utf8') && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text;
+}
+
+/** Raw bytes of whatever an adapter returned for `responseType: 'arraybuffer'`. */
+export function toBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  if (data === undefined || data === null) return new Uint8Array(0);
+  return undefined;
+}
+
+/** A plain header map (lowercase names) from axios' response headers. */
+export function plainHeaders(headers: unknown): HeaderMap {
+  const out: HeaderMap = {};
+  const source = headers instanceof AxiosHeaders ? headers.toJSON() : ((headers ?? {}) as Record<string, unknown>);
+  for (const [name, value] of Object.entries(source)) {
+    if (value === undefined || value === null || value === false) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return out;
+}
+
+export interface BuiltResponse {
+  status: number;
+  statusText: string;
+  headers: HeaderMap;
+  body: Uint8Array;
+}
+
+/** An axios response for one caller, from stored or network bytes. */
+export function buildResponse(
+  source: BuiltResponse,
+  config: InternalAxiosRequestConfig,
+  meta: CacheMeta,
+  request: unknown,
+  extraHeaders?: Record<string, string>,
+): AxiosResponse {
+  const headers = new AxiosHeaders(source.headers as Record<string, string>);
+  if (extraHeaders) for (const name in extraHeaders) headers.set(name, extraHeaders[name]);
+  return {
+    data: decodeBody(source.body, config),
+    status: source.status,
+    statusText: source.statusText,
+    headers,
+    config,
+    request,
+    cached: meta.state !== 'miss',
+    cache: meta,
+  };
+}
+
+/** The `request` of a response answered from the cache (there was no network request). */
+export function cachedRequest(entry: CacheEntry): unknown {
+  return { fromCache: true, responseURL: entry.url };
+}
+
+/**
+ * Settles like axios' lib/core/settle.js: the adapter contract makes adapters apply
+ * validateStatus, so a hit (and the 504 of only-if-cached) must do it too.
+ */
+export function settle(response: AxiosResponse): AxiosResponse {
+  const validate = response.config.validateStatus;
+  if (!response.status || !validate || validate(response.status)) return response;
+  throw new AxiosError(
+    `Request failed with status code ${response.status}`,
+    [AxiosError.ERR_BAD_REQUEST, AxiosError.ERR_BAD_RESPONSE][Math.floor(response.status / 100) - 4],
+    response.config,
+    response.request,
+    response,
+  );
+}

@@ -1,0 +1,46 @@
+import axios, { type AxiosInstance } from 'axios';
+import { createCacheAdapter } from './adapter.js';
+import type { CacheContext } from './context.js';
+import { AxiosStashError } from './errors.js';
+import { CacheManager } from './manager.js';
+import type { NetworkResult } from './network.js';
+import { type CacheOptions, resolveOptions } from './options.js';
+import { Reporter } from './report.js';
+import { SingleFlight } from './single-flight.js';
+import { GuardedStore } from './storage/guarded-store.js';
+import { memoryStorage } from './storage/memory.js';
+
+/** An axios instance with a cache attached. */
+export type CachedAxiosInstance<T extends AxiosInstance = AxiosInstance> = T & { readonly cache: CacheManager };
+
+const INSTALLED = Symbol.for('axios-stash.installed');
+
+/**
+ * Attaches a cache to an axios instance and returns the same instance, with `instance.cache`.
+ * Options are validated here, once: a bad option throws a CacheOptionsError naming it.
+ */
+export function setupCache<T extends AxiosInstance>(instance: T, options: CacheOptions = {}): CachedAxiosInstance<T> {
+  if (typeof instance !== 'function' || typeof (instance as { defaults?: unknown }).defaults !== 'object') {
+    throw new AxiosStashError('axios-stash: setupCache(instance) needs an axios instance, such as axios.create()');
+  }
+  if ((instance as unknown as Record<symbol, unknown>)[INSTALLED]) {
+    throw new AxiosStashError(
+      'axios-stash: setupCache was already called on this axios instance; call it once per instance (use axios.create() for a second cache)',
+    );
+  }
+  const resolved = resolveOptions(options, () => memoryStorage());
+  const reporter = new Reporter(resolved.log);
+  const ctx: CacheContext = {
+    options: resolved,
+    reporter,
+    store: new GuardedStore(resolved.storage, resolved.storeTimeout, reporter),
+    flights: new SingleFlight<NetworkResult>(),
+    // The adapter axios would have used: the instance's own choice, else axios' default list.
+    inner: axios.getAdapter(instance.defaults.adapter ?? axios.defaults.adapter),
+    background: new Set(),
+  };
+  instance.defaults.adapter = createCacheAdapter(ctx);
+  Object.defineProperty(instance, INSTALLED, { value: true });
+  Object.defineProperty(instance, 'cache', { value: new CacheManager(ctx), enumerable: true });
+  return instance as CachedAxiosInstance<T>;
+}

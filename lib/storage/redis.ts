@@ -1,0 +1,106 @@
+/**
+ * redisStorage: Redis through @keyv/redis (an optional peer, loaded at the factory call).
+ *
+ * Built like keyv's `createKeyvNonBlocking`, with what that lacks. Facts about @keyv/redis 5 /
+ * node-redis 5 relied on here (node_modules/@keyv/redis/dist/index.js, @redis/client):
+ * - `new Keyv({ store: new KeyvRedis(…), namespace })` writes `ns::ns:key` (the store prefixes
+ *   `ns::`, Keyv prefixes `ns:` again): Keyv gets `useKeyPrefix: false` and the store the prefix.
+ * - With the offline queue on (node-redis' default), a command issued while the server is down
+ *   waits for it to come back: a request would hang. With `disableOfflineQueue` it rejects at
+ *   once with ClientOfflineError, which KeyvRedis swallows unless its own `throwOnErrors` is set;
+ *   then Keyv's set() reports `true` for a write that never happened. So both are on here, and
+ *   KeyvStorage double-checks (emitted errors, client readiness).
+ * - KeyvRedis connects lazily inside each command (`getClient()`), awaiting `connect()`; against a
+ *   server that is not up, connect() retries for ever and the command hangs unless
+ *   `connectionTimeout` is set, and on that timeout it destroys the client, so each later command
+ *   waits the timeout again. We therefore connect our client ourselves, once, in the background:
+ *   it is then "open" (KeyvRedis uses it as is), commands fail fast while it is not ready, and its
+ *   reconnect strategy keeps retrying, so a Redis that comes back is used again without a restart.
+ * - A command sent to a server that stops answering (paused, network partition) waits for TCP;
+ *   `commandTimeout` bounds it (node-redis 5 `commandOptions.timeout`).
+ * - keys()/clear() SCAN `ns::*` (with `TYPE string`: Redis >= 6); get/set/delete are single-key
+ *   GET / SET PX / UNLINK, so no request ever scans the keyspace.
+ */
+import type { RedisClientConnectionType } from '@keyv/redis';
+import { Keyv } from 'keyv';
+import { loadDriver } from './driver.js';
+import { KeyvStorage, keyvSerialization, type KeyvStorageOptions } from './keyv-storage.js';
+
+export interface RedisStorageOptions {
+  /** Server URL (`redis://[[user]:password@]host[:port][/db]`). Default `redis://127.0.0.1:6379`. Ignored with `client`. */
+  url?: string;
+  /**
+   * An existing node-redis client (e.g. with TLS or cluster settings). It is connected if it is
+   * not yet, and is left open by close(). Create it with `disableOfflineQueue: true`, or a request
+   * made while Redis is down fails only after the guard's timeout instead of at once.
+   */
+  client?: RedisClientConnectionType;
+  /** Key prefix: keys are `<namespace>::entry:<key>` and clear() only touches these. Default `axios-stash`. */
+  namespace?: string;
+  /** Limit (ms) of each connection attempt. Default 2000. Ignored with `client`. */
+  connectTimeout?: number;
+  /** Limit (ms) of each command. Default 5000. Ignored with `client`. */
+  commandTimeout?: number;
+  /** Told about every unreadable stored value (each is read as a miss). */
+  onInvalid?: KeyvStorageOptions['onInvalid'];
+}
+
+type RedisModule = {
+  default: new (client: unknown, options: Record<string, unknown>) => object;
+  createClient: (options: Record<string, unknown>) => RedisClientConnectionType;
+};
+
+/** Letters, digits, `_ . -`: no `:` (would nest inside another namespace) and no SCAN glob characters. */
+const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+/** Retry every 50 ms, doubling up to 2 s, for ever: the cache works again as soon as Redis does. */
+const reconnectStrategy = (retries: number): number => Math.min(50 * 2 ** Math.min(retries, 10), 2000);
+
+export function redisStorage(options: RedisStorageOptions = {}): KeyvStorage {
+  const {
+    url = 'redis://127.0.0.1:6379',
+    namespace = 'axios-stash',
+    connectTimeout = 2000,
+    commandTimeout = 5000,
+  } = options;
+  if (!NAMESPACE_PATTERN.test(namespace)) {
+    throw new TypeError(`redisStorage: \`namespace\` must match ${NAMESPACE_PATTERN}, got ${JSON.stringify(namespace)}`);
+  }
+  for (const [name, value] of [['connectTimeout', connectTimeout], ['commandTimeout', commandTimeout]] as const) {
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new TypeError(`redisStorage: \`${name}\` must be a positive integer of milliseconds`);
+    }
+  }
+  const { default: KeyvRedis, createClient } = loadDriver<RedisModule>('@keyv/redis', 'redisStorage');
+
+  const own = options.client === undefined;
+  const client =
+    options.client ??
+    createClient({
+      url,
+      disableOfflineQueue: true,
+      socket: { connectTimeout, reconnectStrategy },
+      commandOptions: { timeout: commandTimeout },
+    });
+  // node-redis emits 'error' on every failed (re)connection attempt; an EventEmitter 'error' with
+  // no listener would crash the process. KeyvRedis listens too, but only from its constructor on.
+  client.on('error', () => {});
+
+  const store = new KeyvRedis(client, {
+    namespace,
+    throwOnErrors: true,
+    throwOnConnectError: false,
+    connectionTimeout: connectTimeout,
+  });
+  if (!client.isOpen) {
+    // Failures are emitted as 'error' events (seen by KeyvStorage); the promise itself only
+    // settles when the client is closed, since the reconnect strategy never gives up.
+    client.connect().catch(() => {});
+  }
+  const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true, ...keyvSerialization });
+  return new KeyvStorage(keyv, {
+    onInvalid: options.onInvalid,
+    // A client we created is ours to close; a client we were given stays open for its owner.
+    close: own ? (k) => k.disconnect() : async () => {},
+  });
+}
