@@ -2,10 +2,12 @@
  * `npm run bench`: every figure the project reports, as ratios within one run.
  * BENCH_ROUNDS (default 7) and BENCH_SCALE (default 1) size it; BENCH_ONLY=memory,... picks parts.
  */
+import { backendsBench } from './backends.js';
 import { memoryBench } from './memory.js';
 
 const parts: Record<string, () => Promise<void>> = {
   memory: memoryBench,
+  backends: backendsBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(',');

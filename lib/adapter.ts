@@ -1,10 +1,12 @@
-import { CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { AxiosHeaders, CanceledError, isAxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { backgroundConfig } from './background-agent.js';
 import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
+import { normaliseRequestUrl } from './key.js';
 import { type Found, lookup } from './lookup.js';
 import { fetchFromNetwork } from './network.js';
 import { checkRequestOptions } from './options.js';
-import { ageSeconds, evaluate, invalidationTargets, parseCacheControl } from './policy/index.js';
+import { ageSeconds, evaluate, invalidationTargets, missDecision } from './policy/index.js';
 import { type CacheRequest, describeRequest, keyForUrl } from './request.js';
 import { buildResponse, cachedRequest, plainHeaders, settle } from './response.js';
 import type { CacheState } from './types.js';
@@ -40,8 +42,18 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
     // 2. bypass
     if (overrides === false || config.headers.has('range')) return passThrough(ctx, config);
     if (!ctx.options.methods.includes(method)) {
-      const response = await passThrough(ctx, config);
-      if (!SAFE_METHODS.has(method)) await invalidate(ctx, config, method, response);
+      if (SAFE_METHODS.has(method)) return passThrough(ctx, config);
+      let response: AxiosResponse;
+      try {
+        response = await passThrough(ctx, config);
+      } catch (error) {
+        // Success is the origin's status (RFC 9111 §4.4), not the caller's validateStatus: a 2xx
+        // the caller chose to reject still changed the resource.
+        const answer = isAxiosError(error) ? error.response : undefined;
+        if (answer !== undefined) await invalidate(ctx, config, method, answer);
+        throw error;
+      }
+      await invalidate(ctx, config, method, response);
       return response;
     }
 
@@ -75,7 +87,7 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
           break;
       }
     }
-    if (mode === 'only-if-cached' || (request.settings.cacheControl && parseCacheControl(request.policy.headers['cache-control']).has('only-if-cached'))) {
+    if (mode === 'only-if-cached' || missDecision(request.policy, request.settings).kind === 'unsatisfiable') {
       return gatewayTimeout(ctx, request);
     }
 
@@ -150,8 +162,10 @@ function gatewayTimeout(ctx: CacheContext, request: CacheRequest): AxiosResponse
  */
 function refreshInBackground(ctx: CacheContext, request: CacheRequest, found: Found, conditional: Record<string, string>): void {
   if (ctx.flights.has(request.key)) return;
+  // Nobody waits for this request: it must not keep the process alive (lib/background-agent.ts).
+  const background: CacheRequest = { ...request, config: backgroundConfig(request.config) };
   const refresh = ctx.flights
-    .run(request.key, (signal) => fetchFromNetwork(ctx, request, signal, found, conditional, true))
+    .run(request.key, (signal) => fetchFromNetwork(ctx, background, signal, found, conditional, true))
     .catch((error: unknown) => {
       ctx.reporter.event({ type: 'error', operation: 'revalidate', key: request.key, error, message: `background revalidation of ${request.url} failed: ${String(error)}` });
     });
@@ -173,7 +187,13 @@ async function invalidate(ctx: CacheContext, config: InternalAxiosRequestConfig,
 }
 
 async function invalidateTargets(ctx: CacheContext, request: CacheRequest, status: number, headers: CacheEntry['headers']): Promise<void> {
-  for (const url of invalidationTargets(request.policy, { status, headers })) {
+  const urls = new Set<string>();
+  for (const target of invalidationTargets(request.policy, { status, headers })) {
+    // Location / Content-Location as the keys of stored entries have them: params sorted, ignored ones dropped.
+    const url = normaliseRequestUrl({ url: target, headers: new AxiosHeaders() } as InternalAxiosRequestConfig, ctx.options.ignoredParams);
+    if (url !== undefined) urls.add(url);
+  }
+  for (const url of urls) {
     for (const method of ['GET', 'HEAD']) {
       const key = await keyForUrl(request, method, url);
       if (key === undefined) continue;

@@ -20,6 +20,14 @@ export {
 } from './options.js';
 export type { Duration } from './duration.js';
 export { memoryStorage, type MemoryStorageOptions } from './storage/memory.js';
+export {
+  keyvStorage,
+  KeyvStorage,
+  keyvSerialization,
+  StoreWriteError,
+  type KeyvStorageOptions,
+  type InvalidValueInfo,
+} from './storage/keyv-storage.js';
 export type { CacheStore } from './storage/contract.js';
 export type { CacheEntry, HeaderMap, HeaderValue } from './entry.js';
 export type { CacheMeta, CacheState } from './types.js';

@@ -1,5 +1,6 @@
 import axios, { type InternalAxiosRequestConfig } from 'axios';
 import { FORMAT_MAJOR } from './format.js';
+import { BoundedMemo } from './bounded-memo.js';
 import { sha256Hex, sha256HexBytes } from './hash.js';
 
 /**
@@ -46,6 +47,20 @@ export function normaliseRequestUrl(config: InternalAxiosRequestConfig, ignoredP
       allowAbsoluteUrls: config.allowAbsoluteUrls,
     } as InternalAxiosRequestConfig);
   }
+  return memoFor(ignoredParams).get(full, (input) => normaliseAbsoluteUrl(input, ignoredParams));
+}
+
+/** One memo per ignoredParams set (one per cache instance), since the result depends on it. */
+const urlMemos = new WeakMap<ReadonlySet<string>, BoundedMemo<string | null>>();
+function memoFor(ignoredParams: ReadonlySet<string>): { get(full: string, compute: (full: string) => string | undefined): string | undefined } {
+  let memo = urlMemos.get(ignoredParams);
+  if (memo === undefined) urlMemos.set(ignoredParams, (memo = new BoundedMemo<string | null>()));
+  const m = memo;
+  // The memo stores null for "unparseable" because undefined means "not memoised".
+  return { get: (full, compute) => m.get(full, (input) => compute(input) ?? null) ?? undefined };
+}
+
+function normaliseAbsoluteUrl(full: string, ignoredParams: ReadonlySet<string>): string | undefined {
   let url: URL;
   try {
     url = new URL(full);
@@ -105,34 +120,30 @@ export function stripJsonFields(body: string, ignoredParams: ReadonlySet<string>
   }
 }
 
+/** Request headers with lowercase names and string values, as the cache reads them. */
+export type PlainHeaders = Record<string, string | undefined>;
+
 /** The [name, value] pairs of matched request headers, sorted by name; credentials excluded. */
-export function matchedHeaders(headers: InternalAxiosRequestConfig['headers'], matchHeaders: readonly string[] | true): Array<[string, string]> {
+export function matchedHeaders(headers: PlainHeaders, matchHeaders: readonly string[] | true): Array<[string, string]> {
   if (matchHeaders !== true && matchHeaders.length === 0) return [];
   const pairs: Array<[string, string]> = [];
-  if (matchHeaders === true) {
-    for (const [name, value] of Object.entries(headers.toJSON())) {
-      const lower = name.toLowerCase();
-      if (value == null || (CREDENTIAL_HEADERS as readonly string[]).includes(lower)) continue;
-      pairs.push([lower, headerText(value)]);
-    }
-  } else {
-    for (const name of matchHeaders) {
-      if ((CREDENTIAL_HEADERS as readonly string[]).includes(name)) continue;
-      const value = headers.get(name);
-      pairs.push([name, value == null ? '' : headerText(value)]);
-    }
+  const names = matchHeaders === true ? Object.keys(headers) : matchHeaders;
+  for (const name of names) {
+    if ((CREDENTIAL_HEADERS as readonly string[]).includes(name)) continue;
+    const value = headers[name];
+    if (value === undefined && matchHeaders === true) continue;
+    pairs.push([name, value === undefined ? '' : headerText(value)]);
   }
   return pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
 /** The credentials a request carries (headers and axios' `auth`), or undefined. */
-export function requestCredentials(config: InternalAxiosRequestConfig): string | undefined {
-  const found: Array<string | null> = CREDENTIAL_HEADERS.map((name) => {
-    const value = config.headers.get(name);
-    return value == null ? null : headerText(value);
-  });
-  found.push(config.auth ? `${config.auth.username}:${config.auth.password}` : null);
-  return found.some((v) => v !== null) ? JSON.stringify(found) : undefined;
+export function requestCredentials(headers: PlainHeaders, auth: InternalAxiosRequestConfig['auth']): string | undefined {
+  const a = headers.authorization;
+  const c = headers.cookie;
+  const p = headers['proxy-authorization'];
+  if (a === undefined && c === undefined && p === undefined && !auth) return undefined;
+  return JSON.stringify([a ?? null, c ?? null, p ?? null, auth ? `${auth.username}:${auth.password}` : null]);
 }
 
 export interface KeyParts {
@@ -143,9 +154,11 @@ export interface KeyParts {
   credentials: string | null;
 }
 
+const keyMemo = new BoundedMemo<string | Promise<string>>();
+
 /** Hashes the key tuple. Synchronous on Node, a Promise where only WebCrypto exists. */
 export function hashKey(parts: KeyParts): string | Promise<string> {
-  return sha256Hex(JSON.stringify([FORMAT_MAJOR, parts.method, parts.url, parts.body, parts.headers, parts.credentials]));
+  return keyMemo.get(JSON.stringify([FORMAT_MAJOR, parts.method, parts.url, parts.body, parts.headers, parts.credentials]), sha256Hex);
 }
 
 /** Salted digest of credentials: the key separates users without the key revealing who they are. */
@@ -153,6 +166,6 @@ export function credentialDigest(credentials: string, salt: string): string | Pr
   return sha256Hex(JSON.stringify([salt, credentials]));
 }
 
-function headerText(value: unknown): string {
-  return (Array.isArray(value) ? value.join(', ') : String(value)).trim().replace(/\s+/g, ' ');
+function headerText(value: string): string {
+  return value.trim().replace(/\s+/g, ' ');
 }

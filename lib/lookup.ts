@@ -6,6 +6,28 @@ import { varyValues } from './policy/index.js';
 /** Aliases that point at a Vary index rather than at a redirect target start with this. */
 export const VARY_ALIAS_PREFIX = 'vary:';
 
+/**
+ * A Vary alias, `vary:<names>;<generation>`: the request headers the URL's response varies on, and
+ * the generation its variants are keyed under. Invalidating the URL (RFC 9111 §4.4) deletes the
+ * alias; the next variant stored starts a new generation, so no variant stored before the
+ * invalidation is ever found again, even though the alias itself comes back. An alias without a
+ * generation (written before generations existed) has generation ''.
+ */
+export interface VaryAlias {
+  names: string[];
+  generation: string;
+}
+
+export function parseVaryAlias(alias: string): VaryAlias | undefined {
+  if (!alias.startsWith(VARY_ALIAS_PREFIX)) return undefined;
+  const [list = '', generation = ''] = alias.slice(VARY_ALIAS_PREFIX.length).split(';');
+  return { names: list.split(',').filter(Boolean), generation };
+}
+
+export function formatVaryAlias({ names, generation }: VaryAlias): string {
+  return `${VARY_ALIAS_PREFIX}${names.join(',')}${generation === '' ? '' : `;${generation}`}`;
+}
+
 export interface Found {
   entry: CacheEntry;
   /** The store key the entry was read from (the base key, a Vary variant or a redirect target). */
@@ -27,9 +49,9 @@ async function find(store: GuardedStore, request: CacheRequest, key: string, red
 
   const alias = await store.getAlias(key);
   if (alias === undefined) return undefined;
-  if (alias.startsWith(VARY_ALIAS_PREFIX)) {
-    const names = alias.slice(VARY_ALIAS_PREFIX.length).split(',').filter(Boolean);
-    const variant = await variantKey(key, varyValues(names, request.policy.headers));
+  const vary = parseVaryAlias(alias);
+  if (vary !== undefined) {
+    const variant = await variantKey(key, varyValues(vary.names, request.policy.headers), vary.generation);
     const entry = await store.get(variant);
     return entry !== undefined && answers(entry, request, redirected) ? { entry, key: variant } : undefined;
   }

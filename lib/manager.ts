@@ -45,6 +45,19 @@ export class CacheManager {
     }
   }
 
+  /**
+   * Removes expired entries from stores that keep them until read (SQLite, files, SQL Keyv
+   * stores; Redis and memory expire on their own). Resolves how many were removed.
+   */
+  async prune(): Promise<number> {
+    try {
+      return (await this.ctx.store.store.prune?.()) ?? 0;
+    } catch (error) {
+      this.ctx.reporter.error('prune', error);
+      return 0;
+    }
+  }
+
   /** A snapshot of the counters. */
   stats(): CacheStats {
     return { ...this.ctx.reporter.stats };

@@ -2,9 +2,9 @@ import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
 import { normaliseRequestUrl } from './key.js';
-import { mergeNotModified, staleIfErrorAllowed } from './policy/index.js';
+import { mergeNotModified, notModifiedApplies, staleIfErrorAllowed } from './policy/index.js';
 import { type NetworkResponse, persist, write } from './persist.js';
-import type { CacheRequest } from './request.js';
+import { type CacheRequest, keyForUrl } from './request.js';
 import { buildResponse, plainHeaders, toBytes } from './response.js';
 
 /** What one trip to the origin produced, shared by every caller of the flight. */
@@ -26,12 +26,14 @@ const ERROR_STATUSES = new Set([500, 502, 503, 504]);
 export async function fetchFromNetwork(
   ctx: CacheContext,
   request: CacheRequest,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   stored: { entry: CacheEntry; key: string } | undefined,
   conditional: Record<string, string> | undefined,
   store: boolean,
 ): Promise<NetworkResult> {
-  const headers = AxiosHeaders.from(request.config.headers);
+  // A copy: AxiosHeaders.from would hand back the caller's own instance, and the conditional
+  // headers would leak into its config (and into a repeated or retried request).
+  const headers = new AxiosHeaders(request.config.headers);
   if (conditional) for (const name in conditional) headers.set(name, conditional[name]);
   const config: InternalAxiosRequestConfig = {
     ...request.config,
@@ -46,7 +48,7 @@ export async function fetchFromNetwork(
   try {
     raw = await ctx.inner(config);
   } catch (error) {
-    if (stored && !signal.aborted && staleIfErrorAllowed(stored.entry, request.policy, request.settings, Date.now())) {
+    if (stored && !signal?.aborted && staleIfErrorAllowed(stored.entry, request.policy, request.settings, Date.now())) {
       return { kind: 'stale-if-error', entry: stored.entry };
     }
     throw error;
@@ -63,6 +65,9 @@ export async function fetchFromNetwork(
   };
 
   if (stored && response.status === 304 && conditional && Object.keys(conditional).length > 0) {
+    // RFC 9111 §4.3.4: a 304 whose validators do not identify the stored entry must not update
+    // it; the request is repeated without conditions.
+    if (!notModifiedApplies(stored.entry, response)) return fetchFromNetwork(ctx, request, signal, undefined, undefined, store);
     const entry = mergeNotModified(stored.entry, response, request.policy, request.settings, responseTime);
     if (store) await write(ctx, stored.key, entry, responseTime);
     return { kind: 'revalidated', entry };
@@ -70,12 +75,35 @@ export async function fetchFromNetwork(
   if (stored && ERROR_STATUSES.has(response.status) && staleIfErrorAllowed(stored.entry, request.policy, request.settings, responseTime)) {
     return { kind: 'stale-if-error', entry: stored.entry };
   }
+  if (store && request.method === 'HEAD' && response.status >= 200 && response.status < 300) {
+    await freshenStoredGet(ctx, request, response);
+  }
   const entry = store
     ? await persist(ctx, request, response, responseTime, () =>
         buildResponse(response, request.config, { key: request.key, state: 'miss', createdAt: undefined, expiresAt: undefined, age: 0 }, raw.request),
       )
     : undefined;
   return { kind: 'network', response, request: raw.request, entry };
+}
+
+/**
+ * RFC 9111 §4.3.5: a HEAD response may freshen the stored GET response of the same URL when its
+ * validators (and Content-Length) identify it; when they do not, the stored GET is stale now.
+ */
+async function freshenStoredGet(ctx: CacheContext, request: CacheRequest, head: NetworkResponse): Promise<void> {
+  const getKey = await keyForUrl(request, 'GET', request.url);
+  if (getKey === undefined) return;
+  const entry = await ctx.store.get(getKey);
+  if (entry === undefined || entry.method !== 'GET' || entry.url !== request.url) return;
+  const length = head.headers['content-length'];
+  const sameLength = length === undefined || entry.headers['content-length'] === undefined || String(length) === String(entry.headers['content-length']);
+  const now = head.responseTime;
+  const getRequest = { ...request.policy, method: 'GET' };
+  const updated =
+    sameLength && notModifiedApplies(entry, head)
+      ? mergeNotModified(entry, head, getRequest, request.settings, now)
+      : { ...entry, expiresAt: Math.min(entry.expiresAt, now) };
+  await write(ctx, getKey, updated, now);
 }
 
 /** The final URL after redirects, as the http adapter (follow-redirects) or fetch/xhr report it. */

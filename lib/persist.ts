@@ -2,9 +2,9 @@ import type { AxiosResponse } from 'axios';
 import type { CacheContext } from './context.js';
 import type { CacheEntry, HeaderMap } from './entry.js';
 import { DO_NOT_CACHE } from './options.js';
-import { freshness, storable, varyNames, varyValues, type PolicyResponse } from './policy/index.js';
+import { formatHttpDate, freshness, storable, varyNames, varyValues, type PolicyResponse } from './policy/index.js';
 import { type CacheRequest, keyForUrl, variantKey } from './request.js';
-import { VARY_ALIAS_PREFIX } from './lookup.js';
+import { formatVaryAlias, parseVaryAlias } from './lookup.js';
 
 /** A response from the network, as raw bytes with its timing (RFC 9111 4.2.3). */
 export interface NetworkResponse extends PolicyResponse {
@@ -29,6 +29,7 @@ export async function persist(
   if (request.ttl === DO_NOT_CACHE) return skip(ctx, request, 'ttl is DO_NOT_CACHE');
   if (!storable(request.policy, response, settings)) return skip(ctx, request, `response ${response.status} is not storable`);
   if (ctx.options.filter !== undefined && !safeFilter(ctx, request, userResponse)) return skip(ctx, request, 'filter returned false');
+  response = { ...response, headers: storedHeaders(response.headers, settings.shared, response.responseTime) };
 
   const { expiresAt, deleteAt } = freshness(request.policy, response, settings, now);
   if (!(deleteAt > now)) return skip(ctx, request, 'nothing could use the entry: no freshness, no validator, no stale window');
@@ -39,7 +40,7 @@ export async function persist(
     url: response.finalUrl ?? request.url,
     status: response.status,
     statusText: response.statusText,
-    headers: storedHeaders(response.headers, settings.shared),
+    headers: response.headers,
     body: response.body,
     varyHeaders: varyValues(names, request.policy.headers),
     requestTime: response.requestTime,
@@ -62,12 +63,21 @@ export async function persist(
   }
   let key = baseKey;
   if (names.length > 0) {
-    // Several variants of one URL coexist: each under its own key, found through a Vary alias.
-    key = await variantKey(baseKey, entry.varyHeaders);
-    await ctx.store.setAlias(baseKey, VARY_ALIAS_PREFIX + names.join(','), ttl);
+    // Several variants of one URL coexist: each under its own key, found through a Vary alias
+    // whose generation they share (lib/lookup.ts): a new one when the URL has no alias (yet, or
+    // any more since an invalidation) or varies on other headers now.
+    const current = parseVaryAlias((await ctx.store.getAlias(baseKey)) ?? '');
+    const generation = current !== undefined && current.names.join(',') === names.join(',') ? current.generation : newGeneration();
+    key = await variantKey(baseKey, entry.varyHeaders, generation);
+    await ctx.store.setAlias(baseKey, formatVaryAlias({ names, generation }), ttl);
     await ctx.store.delete(baseKey);
   }
   return (await write(ctx, key, entry, now)) ? entry : undefined;
+}
+
+/** A Vary alias generation: unique enough that two generations of one URL never share keys. */
+function newGeneration(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
 }
 
 /** Writes an entry with its store lifetime; counts it only when the store confirmed it. */
@@ -80,12 +90,23 @@ export async function write(ctx: CacheContext, key: string, entry: CacheEntry, n
   return ok;
 }
 
-/** Headers that never enter a stored entry. */
-function storedHeaders(headers: HeaderMap, shared: boolean): HeaderMap {
-  // RFC 9111 §3.1 and §7.3: a shared cache must not hand one user's Set-Cookie to another.
-  if (!shared || headers['set-cookie'] === undefined) return headers;
-  const { ['set-cookie']: _dropped, ...rest } = headers;
-  return rest;
+/** Hop-by-hop fields (RFC 9110 §7.6.1): RFC 9111 §3.1 keeps them out of a stored response. */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+
+/**
+ * The headers an entry keeps: without hop-by-hop fields and those the Connection field names
+ * (§3.1), without Set-Cookie in a shared cache (§7.3: one user's cookie must not reach another),
+ * and with a Date when the origin sent none (RFC 9110 §6.6.1: the recipient adds its receipt time).
+ */
+function storedHeaders(headers: HeaderMap, shared: boolean, responseTime: number): HeaderMap {
+  const drop = new Set(HOP_BY_HOP);
+  const connection = headers['connection'];
+  for (const token of (Array.isArray(connection) ? connection.join(',') : (connection ?? '')).split(',')) drop.add(token.trim().toLowerCase());
+  if (shared) drop.add('set-cookie');
+  const kept: HeaderMap = {};
+  for (const name in headers) if (!drop.has(name)) kept[name] = headers[name]!;
+  if (kept['date'] === undefined) kept['date'] = formatHttpDate(responseTime);
+  return kept;
 }
 
 function safeFilter(ctx: CacheContext, request: CacheRequest, userResponse: () => AxiosResponse): boolean {

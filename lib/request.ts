@@ -1,6 +1,6 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import { DO_NOT_CACHE, type CacheRequestOptions, type ResolvedOptions, type ResolvedTtl, resolveStaleIfError, resolveStaleWhileRevalidate, resolveTtl } from './options.js';
-import { bodyDigest, CREDENTIAL_HEADERS, credentialDigest, hashKey, type KeyParts, matchedHeaders, normaliseRequestUrl, requestCredentials } from './key.js';
+import { bodyDigest, CREDENTIAL_HEADERS, credentialDigest, type PlainHeaders, hashKey, type KeyParts, matchedHeaders, normaliseRequestUrl, requestCredentials } from './key.js';
 import type { PolicyRequest, PolicySettings } from './policy/index.js';
 import { sha256Hex } from './hash.js';
 
@@ -31,12 +31,15 @@ export async function describeRequest(
 ): Promise<CacheRequest | undefined> {
   const url = normaliseRequestUrl(config, options.ignoredParams);
   if (url === undefined) return undefined;
-  const headers = plainRequestHeaders(config);
+  const rawHeaders = plainRequestHeaders(config);
   // Credentials never reach the policy (and so never an entry's Vary values): a salted digest
   // stands in for them, enough for Vary matching and for the Authorization rule of RFC 9111 §3.5.
+  let headers = rawHeaders;
   for (const name of CREDENTIAL_HEADERS) {
-    const value = headers[name];
-    if (value !== undefined) headers[name] = `sha256:${await credentialDigest(value, options.credentialSalt)}`;
+    const value = rawHeaders[name];
+    if (value === undefined) continue;
+    if (headers === rawHeaders) headers = { ...rawHeaders };
+    headers[name] = `sha256:${await credentialDigest(value, options.credentialSalt)}`;
   }
   const ttl = resolveRequestTtl(overrides, url, options);
   const settings: PolicySettings = {
@@ -62,12 +65,12 @@ export async function describeRequest(
   }
   const body = method === 'GET' || method === 'HEAD' ? null : await bodyDigest(config.data, options.ignoredParams);
   if (body === undefined) return undefined;
-  const credentials = options.keyCredentials ? requestCredentials(config) : undefined;
+  const credentials = options.keyCredentials ? requestCredentials(rawHeaders, config.auth) : undefined;
   const keyParts: KeyParts = {
     method,
     url,
     body,
-    headers: matchedHeaders(config.headers, options.matchHeaders),
+    headers: matchedHeaders(rawHeaders, options.matchHeaders),
     credentials: credentials === undefined ? null : await credentialDigest(credentials, options.credentialSalt),
   };
   return { config, method, url, key: await hashKey(keyParts), keyParts, policy, settings, ttl };
@@ -79,9 +82,14 @@ export function keyForUrl(request: CacheRequest, method: string, url: string): s
   return hashKey({ ...request.keyParts, method, url, body: method === 'GET' || method === 'HEAD' ? null : request.keyParts.body });
 }
 
-/** The key of one Vary variant: the base key plus the normalised values of the varying headers. */
-export function variantKey(baseKey: string, values: Record<string, string>): string | Promise<string> {
-  return sha256Hex(JSON.stringify([baseKey, Object.entries(values).sort((a, b) => (a[0] < b[0] ? -1 : 1))]));
+/**
+ * The key of one Vary variant: the base key, the generation of the URL's Vary alias (see
+ * lib/lookup.ts; '' for an alias without one, as written before generations existed) and the
+ * normalised values of the varying headers.
+ */
+export function variantKey(baseKey: string, values: Record<string, string>, generation = ''): string | Promise<string> {
+  const base = generation === '' ? baseKey : `${baseKey};${generation}`;
+  return sha256Hex(JSON.stringify([base, Object.entries(values).sort((a, b) => (a[0] < b[0] ? -1 : 1))]));
 }
 
 /** Expiration precedence below the response headers: request ttl, then urlTtl, then instance ttl. */
@@ -91,8 +99,8 @@ function resolveRequestTtl(overrides: CacheRequestOptions | undefined, url: stri
   return options.ttl;
 }
 
-function plainRequestHeaders(config: InternalAxiosRequestConfig): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
+function plainRequestHeaders(config: InternalAxiosRequestConfig): PlainHeaders {
+  const out: PlainHeaders = {};
   const source = config.headers?.toJSON?.() ?? {};
   for (const name in source) {
     const value = (source as Record<string, unknown>)[name];

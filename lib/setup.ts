@@ -39,6 +39,11 @@ export function setupCache<T extends AxiosInstance>(instance: T, options: CacheO
     inner: axios.getAdapter(instance.defaults.adapter ?? axios.defaults.adapter),
     background: new Set(),
   };
+  // Values a store cannot read (another format major, another program's data, damage) are misses;
+  // counting them as errors makes a shared store's version skew visible in stats() and debug.
+  if ('onInvalid' in resolved.storage && resolved.storage.onInvalid === undefined) {
+    resolved.storage.onInvalid = (info) => reporter.error('get', new Error(`unreadable stored value: ${info.error}`), info.key);
+  }
   instance.defaults.adapter = createCacheAdapter(ctx);
   Object.defineProperty(instance, INSTALLED, { value: true });
   Object.defineProperty(instance, 'cache', { value: new CacheManager(ctx), enumerable: true });

@@ -10,7 +10,8 @@
  */
 interface Flight<T> {
   promise: Promise<T>;
-  controller: AbortController;
+  /** Only when the first caller can cancel: an AbortSignal costs tens of µs in Node's http stack. */
+  controller: AbortController | undefined;
   callers: number;
 }
 
@@ -20,6 +21,10 @@ export interface CallerCancel {
   subscribe?: (listener: (reason: unknown) => void) => () => void;
   /** The error this caller rejects with when it cancels. */
   error: (reason: unknown) => unknown;
+}
+
+function cancellable(cancel: CallerCancel | undefined): cancel is CallerCancel {
+  return cancel !== undefined && (cancel.signal !== undefined || cancel.subscribe !== undefined);
 }
 
 export class SingleFlight<T> {
@@ -38,12 +43,14 @@ export class SingleFlight<T> {
    * Joins the flight of `key`, or starts one with `start`. `start` receives the flight's own
    * signal; the flight is forgotten once it settles, whatever the outcome.
    */
-  run(key: string, start: (signal: AbortSignal) => Promise<T>, cancel?: CallerCancel): Promise<T> {
+  run(key: string, start: (signal: AbortSignal | undefined) => Promise<T>, cancel?: CallerCancel): Promise<T> {
     let flight = this.flights.get(key);
     if (flight === undefined) {
-      const controller = new AbortController();
+      // A flight started by a caller that cannot cancel can never be abandoned by everyone (that
+      // caller stays), so it needs no signal; later callers that cancel simply leave it.
+      const controller = cancellable(cancel) ? new AbortController() : undefined;
       const created: Flight<T> = { controller, callers: 0, promise: undefined as unknown as Promise<T> };
-      created.promise = (async () => start(controller.signal))().finally(() => {
+      created.promise = (async () => start(controller?.signal))().finally(() => {
         if (this.flights.get(key) === created) this.flights.delete(key);
       });
       this.flights.set(key, created);
@@ -60,13 +67,11 @@ export class SingleFlight<T> {
         // Everyone left: abort, and forget it now so a new caller starts afresh instead of
         // joining a flight that is about to fail with an abort.
         if (this.flights.get(key) === flight) this.flights.delete(key);
-        flight.controller.abort();
+        flight.controller?.abort();
         flight.promise.catch(() => {});
       }
     };
-    if (cancel === undefined || (cancel.signal === undefined && cancel.subscribe === undefined)) {
-      return flight.promise;
-    }
+    if (!cancellable(cancel)) return flight.promise;
     const signal = cancel.signal as AbortSignal | undefined;
     if (signal?.aborted) {
       leave();

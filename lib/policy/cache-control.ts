@@ -4,6 +4,7 @@
  */
 import type { Directives } from './types.js';
 import { hasField, headerLines, headerList, splitOutsideQuotes, trimOWS } from './headers.js';
+import { memoByObject } from './memo.js';
 
 /** RFC 9111 §1.2.2: a delta-seconds too large to represent is read as 2^31. */
 export const MAX_DELTA_SECONDS = 2147483648;
@@ -82,9 +83,9 @@ export function parseCacheControl(value: string | readonly string[] | undefined)
 }
 
 /** The response's directives (RFC 9111 §5.2.2); response Pragma has no defined meaning (§5.4). */
-export function responseDirectives(headers: unknown): Directives {
-  return parseCacheControl(headerLines(headers, 'cache-control'));
-}
+export const responseDirectives: (headers: unknown) => Directives = memoByObject((headers: unknown) =>
+  parseCacheControl(headerLines(headers, 'cache-control')),
+);
 
 /**
  * The request's directives (§5.2.1). `Pragma: no-cache` counts as `no-cache` only when the request

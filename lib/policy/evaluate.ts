@@ -5,6 +5,7 @@
 import { directiveMs, requestDirectives, responseDirectives } from './cache-control.js';
 import { currentAgeMs, durationMs, isFresh, staleServingForbidden, stalenessMs } from './freshness.js';
 import { revalidationHeaders } from './revalidation.js';
+import { UNDERSTOOD_STATUSES } from './storable.js';
 import type { CacheEntry, Decision, Directives, PolicyRequest, PolicySettings } from './types.js';
 import { clientConditionSatisfied } from './validators.js';
 import { varyMatches } from './vary.js';
@@ -34,8 +35,10 @@ function usable(entry: CacheEntry, req: PolicyRequest, settings: PolicySettings,
   // requests-cache, a client that asks for no-store gets the network (decision, documented).
   if (request.has('no-store')) return false;
   // §3, §5.2.2.5, §5.2.2.7: an entry that could not have been stored under these rules is not reused.
+  // §5.2.2.3: must-understand with an understood status overrides no-store (as in storable).
   const response = responseDirectives(entry.headers);
-  return !(response.has('no-store') || (settings.shared === true && response.has('private')));
+  const noStore = response.has('no-store') && !(response.has('must-understand') && UNDERSTOOD_STATUSES.has(entry.status));
+  return !(noStore || (settings.shared === true && response.has('private')));
 }
 
 /** A fresh entry answers in full, or with 304 when the client's own condition holds (§4.3.2). */

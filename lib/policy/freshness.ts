@@ -7,6 +7,7 @@ import { headerList, singletonField } from './headers.js';
 import { parseHttpDate } from './http-date.js';
 import type { CacheEntry, Directives, Freshness, PolicyRequest, PolicyResponse, PolicySettings } from './types.js';
 import { hasValidator, lastModifiedOf } from './validators.js';
+import { memoByObject } from './memo.js';
 
 /** RFC 9110 §15.1: statuses a cache may reuse with heuristic freshness. */
 export const HEURISTICALLY_CACHEABLE: ReadonlySet<number> = new Set([
@@ -156,10 +157,15 @@ export function freshness(_req: PolicyRequest, res: PolicyResponse, settings: Po
 export function currentAgeMs(entry: CacheEntry, now: number): number {
   const clock = finiteOr(now, 0);
   const responseTime = finiteOr(entry.responseTime, clock);
-  const requestTime = Math.min(finiteOr(entry.requestTime, responseTime), responseTime);
-  const initial = correctedInitialAge(entry.headers, requestTime, responseTime, clock);
-  return initial + Math.max(0, clock - responseTime);
+  return initialAgeOf(entry) + Math.max(0, clock - responseTime);
 }
+
+/** corrected_initial_age of a stored entry: fixed by its headers and times, so computed once. */
+const initialAgeOf = memoByObject((entry: CacheEntry): number => {
+  const responseTime = finiteOr(entry.responseTime, 0);
+  const requestTime = Math.min(finiteOr(entry.requestTime, responseTime), responseTime);
+  return correctedInitialAge(entry.headers, requestTime, responseTime, responseTime);
+});
 
 /** The Age header value for a response served from the cache (RFC 9111 §5.1: whole seconds). */
 export function ageSeconds(entry: CacheEntry, now: number): number {

@@ -4,16 +4,18 @@
  */
 import { headerLines, headerList, splitOutsideQuotes, trimOWS } from './headers.js';
 import type { CacheEntry, HeaderMap } from './types.js';
+import { memoByObject } from './memo.js';
 
 /** The request header names the response varies on: lowercase, deduplicated, in order, '*' kept. */
-export function varyNames(headers: HeaderMap): string[] {
+export const varyNames: (headers: HeaderMap) => string[] = memoByObject((headers: HeaderMap) => {
   const names: string[] = [];
   for (const member of headerList(headers, 'vary')) {
     const name = member.toLowerCase();
     if (!names.includes(name)) names.push(name);
   }
-  return names;
-}
+  // Frozen: the memoised array is shared by every caller.
+  return Object.freeze(names) as string[];
+});
 
 /**
  * RFC 9111 §4.1: values match after "adding or removing whitespace" and "combining multiple

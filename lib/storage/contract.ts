@@ -1,5 +1,14 @@
 import type { CacheEntry } from '../entry.js';
 
+/** What `onInvalid` is told about a stored value that did not decode (it is then read as a miss). */
+export interface InvalidValueInfo {
+  key: string;
+  collection: 'entry' | 'alias';
+  /** `foreign`: not ours; `version`: another format or devalue major; `damaged`: truncated or corrupt. */
+  kind: 'foreign' | 'version' | 'damaged';
+  error: string;
+}
+
 /**
  * The store contract every backend fulfils. It is deliberately small (like undici's CacheStore):
  * TTL arithmetic, the versioned envelope, time-outs and catch-and-report live once above it.
@@ -27,6 +36,14 @@ export interface CacheStore {
    * the `storeTimeout` race, which would only add a timer to every hit.
    */
   readonly inProcess?: boolean;
+  /** Removes expired entries and aliases nobody read since; resolves how many went. Optional. */
+  prune?(): Promise<number>;
+  /**
+   * Optional: the store calls it for every stored value it could not read (foreign, another
+   * format version, damaged). Each such value is a miss either way; setupCache sets this so the
+   * failure is counted and reported instead of silent.
+   */
+  onInvalid?: ((info: InvalidValueInfo) => void) | undefined;
   /** Releases connections and file handles. */
   close?(): Promise<void>;
 }

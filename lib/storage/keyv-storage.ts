@@ -28,7 +28,7 @@
 import type { Keyv } from 'keyv';
 import type { CacheEntry } from '../entry.js';
 import { decodeEntryDetailed, encodeEntry, type DecodeFailureKind } from '../serializer.js';
-import type { CacheStore } from './contract.js';
+import type { InvalidValueInfo, CacheStore } from './contract.js';
 
 /** Keyv-level key prefixes of the two collections. */
 export const ENTRY_PREFIX = 'entry:';
@@ -53,7 +53,8 @@ const MAX_TTL_MS = 100 * 365.25 * 24 * 3600 * 1000;
  *   axios-stash-kv/1 <expires ms | ->\n<value>
  *
  * Reading it slices the string (no copy). Values written by a Keyv with the default serializer
- * (JSON starting with `{`) are still read, so a store can move between the two.
+ * (JSON starting with `{`) are still read, so a store can move between the two; anything else
+ * comes back as its own value (never as "absent"), so KeyvStorage reports it as unreadable.
  * Non-string values are refused: KeyvStorage only stores strings.
  */
 const KV_MAGIC = 'axios-stash-kv/1 ';
@@ -85,8 +86,14 @@ function kvDeserialize(raw: string): KeyvData | undefined {
   if (expires !== undefined) {
     return { value: raw.slice(raw.indexOf('\n', KV_MAGIC.length) + 1), expires: expires ?? undefined };
   }
-  if (raw.startsWith(KV_MAGIC)) return undefined; // ours but damaged
-  return jsonDeserialize(raw);
+  // Not our wrapper (or a damaged one): Keyv's own JSON format, or else the raw text itself as
+  // the value, so that KeyvStorage sees it, finds it unreadable and reports it (Keyv would turn
+  // an undefined here into a silent miss).
+  if (!raw.startsWith(KV_MAGIC)) {
+    const json = jsonDeserialize(raw);
+    if (json) return json;
+  }
+  return { value: raw };
 }
 
 /**
@@ -122,13 +129,7 @@ export const keyvSerialization = {
 
 // --- the storage ----------------------------------------------------------------------------
 
-/** What `onInvalid` is told about a stored value that did not decode (it is then read as a miss). */
-export interface InvalidValueInfo {
-  key: string;
-  collection: 'entry' | 'alias';
-  kind: DecodeFailureKind;
-  error: string;
-}
+export type { InvalidValueInfo } from './contract.js';
 
 export interface KeyvStorageOptions {
   /** Told about every foreign, other-version or damaged value read (each is a miss). */

@@ -98,7 +98,21 @@ export function redisStorage(options: RedisStorageOptions = {}): KeyvStorage {
     client.connect().catch(() => {});
   }
   const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true, ...keyvSerialization });
-  return new KeyvStorage(keyv, {
+  // Calls made while the first connection is being set up wait for it (at most connectTimeout);
+  // once that wait is over, a client that is not ready fails each call at once (KeyvStorage).
+  const firstConnection = new Promise<Keyv>((resolve) => {
+    const events = client as unknown as { isReady?: boolean; once(e: string, f: () => void): void; off(e: string, f: () => void): void };
+    if (events.isReady) return resolve(keyv);
+    const done = (): void => {
+      clearTimeout(timer);
+      events.off('ready', done);
+      resolve(keyv);
+    };
+    const timer = setTimeout(done, connectTimeout);
+    timer.unref?.();
+    events.once('ready', done);
+  });
+  return new KeyvStorage(firstConnection, {
     onInvalid: options.onInvalid,
     // A client we created is ours to close; a client we were given stays open for its owner.
     close: own ? (k) => k.disconnect() : async () => {},

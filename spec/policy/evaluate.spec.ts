@@ -85,6 +85,8 @@ const cases: Case[] = [
   { name: '§5.2.2.10 s-maxage serves a shared cache while fresh', stored: { 'cache-control': 'max-age=1, s-maxage=60' }, storedOptions: { settings: { shared: true } }, settings: { shared: true }, now: T0 + 30 * SEC, expected: fresh },
   { name: '§5.2.2.7 a private entry is never reused by a shared cache', stored: { 'cache-control': 'private, max-age=60' }, settings: { shared: true }, now: T0 + SEC, expected: miss },
   { name: '§5.2.2.5 an entry with no-store is never reused', stored: { 'cache-control': 'no-store' }, override: { expiresAt: T0 + HOUR }, now: T0 + SEC, expected: miss },
+  { name: '§5.2.2.3 must-understand with an understood status overrides no-store: the entry is reused', stored: { 'cache-control': 'must-understand, no-store, max-age=60' }, override: { expiresAt: T0 + MIN }, now: T0 + SEC, expected: fresh },
+  { name: '§5.2.2.3 must-understand does not save a no-store entry of a status it does not understand', stored: { 'cache-control': 'must-understand, no-store, max-age=60' }, override: { status: 299, expiresAt: T0 + MIN }, now: T0 + SEC, expected: miss },
 
   // §5.2.1.7 only-if-cached
   { name: '§5.2.1.7 only-if-cached serves a fresh entry', stored: MA60, req: { 'cache-control': 'only-if-cached' }, now: T0 + SEC, expected: fresh },

@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { Keyv } from 'keyv';
 import type { CacheStore } from '../../lib/storage/contract.js';
@@ -11,6 +14,8 @@ import { expectSameEntry, keyvRaw, makeEntry, storeConformance } from './conform
 import { describeEntry, writerEntry, type ReadResult } from './fixtures/store-cli.js';
 import { runStoreCli } from './fixtures/run.js';
 
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+const repo = path.resolve(fixtures, '../../..');
 const root = mkdtempSync(path.join(tmpdir(), 'axios-stash-file-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -73,16 +78,33 @@ describe('fileStorage / KeyvFile', () => {
   });
 
   it('rejects writes to a read-only directory', async function () {
-    if (process.getuid?.() === 0) this.skip(); // root writes through permission bits
-    mkdirSync(dir, { recursive: true });
-    chmodSync(dir, 0o555);
-    try {
+    this.timeout(30_000);
+    const rw = path.join(root, `rw-${n}`);
+    const ro = path.join(root, `ro-${n++}`);
+    mkdirSync(rw, { mode: 0o777 });
+    mkdirSync(ro, { mode: 0o555 });
+    chmodSync(rw, 0o777);
+    chmodSync(ro, 0o555);
+    if (process.getuid?.() !== 0) {
       let error: NodeJS.ErrnoException | undefined;
-      await fileStorage({ dir }).set('k', makeEntry(), 60_000).catch((e: NodeJS.ErrnoException) => (error = e));
+      await fileStorage({ dir: ro }).set('k', makeEntry(), 60_000).catch((e: NodeJS.ErrnoException) => (error = e));
       expect(error?.code).to.equal('EACCES');
-    } finally {
-      chmodSync(dir, 0o755);
+      return;
     }
+    // Root writes through permission bits: try as `nobody` in a child process, with a writable
+    // directory as the control.
+    chmodSync(root, 0o755);
+    const asNobody = async (dir: string): Promise<unknown> => {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(fixtures, 'file-write-probe.ts'), dir], {
+        cwd: repo,
+        uid: 65534,
+        gid: 65534,
+      });
+      return JSON.parse(stdout.trim().split('\n').pop()!);
+    };
+    expect(await asNobody(rw)).to.deep.equal({ ok: true });
+    expect(await asNobody(ro)).to.deep.equal({ code: 'EACCES' });
+    expect(readdirSync(ro)).to.deep.equal([]);
   });
 
   it('rejects a read when the directory is not a directory', async () => {

@@ -197,6 +197,17 @@ describe('KeyvStorage', () => {
       ]);
     });
 
+    it('reports values with a damaged or missing wrapper behind keyvSerialization too', async () => {
+      const seen: string[] = [];
+      const map = new Map<string, string>();
+      const storage = keyvStorage(new Keyv({ store: map, ...keyvSerialization }), { onInvalid: (i) => seen.push(`${i.key}:${i.kind}`) });
+      map.set('keyv:entry:bare', 'garbage');
+      map.set('keyv:entry:wrapper', `axios-stash-kv/1 soon\n${encodeEntry(makeEntry())}`);
+      map.set('keyv:entry:inner', 'axios-stash-kv/1 -\naxios-stash/1 devalue/6\n[{}]\n');
+      for (const key of ['bare', 'wrapper', 'inner']) expect(await storage.get(key), key).to.equal(undefined);
+      expect(seen).to.deep.equal(['bare:foreign', 'wrapper:foreign', 'inner:damaged']);
+    });
+
     it('survives an onInvalid that throws, and lets it be set later', async () => {
       const keyv = new Keyv();
       const storage = keyvStorage(keyv, { onInvalid: () => { throw new Error('reporter broke'); } });

@@ -1,0 +1,166 @@
+import { expect } from 'chai';
+import { createClient } from '@keyv/redis';
+import type { CacheStore } from '../../lib/storage/contract.js';
+import type { KeyvStorage } from '../../lib/storage/keyv-storage.js';
+import { redisStorage } from '../../lib/storage/redis.js';
+import { expectSameEntry, keyvRaw, makeEntry, storeConformance, uniqueKey } from './conformance.js';
+import { freePort, RedisServer } from './fixtures/redis-server.js';
+
+const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// One namespace per cache per run, so parallel runs and other users of the server stay apart.
+const run = `stash-test-${process.pid}-${Date.now().toString(36)}`;
+const namespaces = new WeakMap<CacheStore, string>();
+let n = 0;
+function open(namespace = `${run}-${n++}`): KeyvStorage {
+  const store = redisStorage({ url: URL, namespace });
+  namespaces.set(store, namespace);
+  return store;
+}
+
+/** Keys this run left in the shared server (should be none: every test clears its caches). */
+async function leftovers(): Promise<string[]> {
+  const client = createClient({ url: URL });
+  await client.connect();
+  try {
+    return await client.keys(`${run}*`);
+  } finally {
+    await client.close();
+  }
+}
+
+storeConformance('redis', () => open(), { reopen: (s) => open(namespaces.get(s)), raw: keyvRaw });
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Settles `promise` or fails the test if it takes longer than `ms` (a hang detector, not a speed test). */
+async function settlesWithin<T>(promise: Promise<T>, ms: number, what: string): Promise<{ value?: T; error?: unknown }> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms (hang)`)), ms);
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ value }), (error: unknown) => ({ error })), hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('redisStorage', () => {
+  after(async () => {
+    expect(await leftovers(), 'keys left in Redis').to.deep.equal([]);
+  });
+
+  it('stores under <namespace>::entry:<key>, once prefixed, with a native expiry', async () => {
+    const store = open();
+    const namespace = namespaces.get(store)!;
+    const client = createClient({ url: URL });
+    await client.connect();
+    try {
+      await store.set('k', makeEntry(), 60_000);
+      await store.set('forever', makeEntry(), Infinity);
+      await store.setAlias('a', 'k', 30_000);
+      expect((await client.keys(`${namespace}*`)).sort()).to.deep.equal(
+        [`${namespace}::alias:a`, `${namespace}::entry:forever`, `${namespace}::entry:k`].sort(),
+      );
+      const ttl = await client.pTTL(`${namespace}::entry:k`);
+      expect(ttl).to.be.within(1, 60_000);
+      expect(await client.pTTL(`${namespace}::entry:forever`)).to.equal(-1);
+    } finally {
+      await store.clear();
+      await store.close();
+      await client.close();
+    }
+  });
+
+  it('uses a client it is given and leaves it open on close()', async () => {
+    const client = createClient({ url: URL, disableOfflineQueue: true });
+    const namespace = `${run}-given`;
+    const store = redisStorage({ client, namespace });
+    await store.set('k', makeEntry(), 60_000);
+    expectSameEntry(await store.get('k'), makeEntry());
+    await store.clear();
+    await store.close();
+    expect(client.isOpen).to.equal(true);
+    expect(await client.ping()).to.equal('PONG');
+    await client.close();
+  });
+
+  it('refuses a namespace that would reach into others', () => {
+    for (const namespace of ['a:b', 'a*', 'a?', '[a]', '', 'a b']) {
+      expect(() => redisStorage({ namespace }), namespace).to.throw(TypeError, /namespace/);
+    }
+    expect(() => redisStorage({ connectTimeout: 0 })).to.throw(TypeError, /connectTimeout/);
+  });
+
+  describe('when the server fails', function () {
+    this.timeout(60_000);
+    let server: RedisServer;
+    let store: KeyvStorage | undefined;
+
+    beforeEach(async () => {
+      server = new RedisServer(await freePort());
+    });
+    afterEach(async () => {
+      await store?.close().catch(() => {});
+      store = undefined;
+      await server.kill();
+    });
+
+    it('rejects writes and answers reads at once while it is down, and works again once it is back', async () => {
+      await server.start();
+      store = redisStorage({ url: server.url, namespace: 'fault', connectTimeout: 1000 });
+      await store.set('k', makeEntry('before'), 60_000);
+      expectSameEntry(await store.get('k'), makeEntry('before'));
+
+      await server.kill();
+      // The write must not be reported as done: it rejects (whether the client has noticed the
+      // dead socket yet or not). Nothing may hang.
+      const write = await settlesWithin(store.set('k2', makeEntry(), 60_000), 10_000, 'set while down');
+      expect(write.error, 'set while down').to.be.instanceOf(Error);
+      const read = await settlesWithin(store.get('k'), 10_000, 'get while down');
+      expect(read.value, 'get while down').to.equal(undefined);
+      const alias = await settlesWithin(store.setAlias('a', 'k', 60_000), 10_000, 'setAlias while down');
+      expect(alias.error).to.be.instanceOf(Error);
+
+      await server.start(); // same port, empty (no persistence)
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const attempt = await settlesWithin(store.set('k', makeEntry('after'), 60_000), 10_000, 'set after restart');
+        if (!attempt.error) break;
+        if (Date.now() > deadline) throw new Error(`never recovered: ${String(attempt.error)}`);
+        await sleep(200);
+      }
+      expectSameEntry(await store.get('k'), makeEntry('after'));
+      expect(await store.get('k2')).to.equal(undefined);
+    });
+
+    it('fails fast, without hanging, when the server was never up, and connects when it comes up', async () => {
+      store = redisStorage({ url: server.url, namespace: 'never', connectTimeout: 500 });
+      const write = await settlesWithin(store.set('k', makeEntry(), 60_000), 10_000, 'set to a server never up');
+      expect(write.error).to.be.instanceOf(Error);
+      const read = await settlesWithin(store.get('k'), 10_000, 'get from a server never up');
+      expect(read.value).to.equal(undefined);
+      const keys = await settlesWithin((async () => {
+        for await (const key of store!.keys()) void key;
+      })(), 10_000, 'keys() from a server never up');
+      expect(keys.error).to.be.instanceOf(Error);
+      const clear = await settlesWithin(store.clear(), 10_000, 'clear() on a server never up');
+      expect(clear.error).to.be.instanceOf(Error);
+
+      await server.start();
+      const deadline = Date.now() + 30_000;
+      while ((await settlesWithin(store.set('k', makeEntry(), 60_000), 10_000, 'set once up')).error) {
+        if (Date.now() > deadline) throw new Error('never connected');
+        await sleep(200);
+      }
+      expectSameEntry(await store.get('k'), makeEntry());
+    });
+  });
+});
+
+describe('redisStorage leaves nothing behind', () => {
+  it('has cleared every namespace of this run', async () => {
+    await sleep(0);
+    expect(await leftovers()).to.deep.equal([]);
+  });
+});
