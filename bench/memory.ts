@@ -38,6 +38,12 @@ export async function memoryBench(): Promise<void> {
       request: {},
     });
     const floor = axios.create({ baseURL: origin.url, adapter: canned });
+    // A real adapter hands every response bytes of its own; so must a cache that never shares
+    // objects between callers. This floor copies the canned body per response.
+    const fresh = axios.create({
+      baseURL: origin.url,
+      adapter: async (config) => ({ ...(await canned(config)), data: config.responseType === 'arraybuffer' ? Buffer.copyBytesFrom(spec.body) : text }),
+    });
     const plain = axios.create({ baseURL: origin.url });
     const stash = setupCache(axios.create({ baseURL: origin.url }), { ttl: NEVER_EXPIRE });
     const aci = setupAci(axios.create({ baseURL: origin.url }), { storage: buildMemoryStorage(), ttl: 3_600_000, interpretHeader: false });
@@ -46,6 +52,7 @@ export async function memoryBench(): Promise<void> {
     const results = await compare(
       [
         { name: 'floor: canned adapter', run: () => floor.get(c.path, c.config) },
+        ...(c.config.responseType === 'arraybuffer' ? [{ name: 'floor: canned, fresh copy per response', run: () => fresh.get(c.path, c.config) }] : []),
         { name: 'axios-stash hit', run: () => stash.get(c.path, c.config) },
         { name: 'axios-cache-interceptor hit', run: () => aci.get(c.path, c.config as never) },
         { name: 'plain axios (loopback network)', run: () => plain.get(c.path, c.config) },

@@ -109,8 +109,10 @@ async function fromNetwork(
   // neither joins nor feeds a shared flight, and its answer (often a 304) is not stored.
   const clientConditional = CLIENT_CONDITIONALS.some((name) => request.policy.headers[name] !== undefined);
   const store = request.settings.mode !== 'no-store' && !clientConditional;
-  const flightKey = store ? request.key : `${request.key}#${Math.random()}`;
-  const result = await ctx.flights.run(flightKey, (signal) => fetchFromNetwork(ctx, request, signal, found, conditional, store), cancelOf(config));
+  // What is not stored is not shared: such a request runs on its own, under its own cancellation.
+  const result = store
+    ? await ctx.flights.run(request.key, (signal) => fetchFromNetwork(ctx, request, { signal }, found, conditional, true), cancelOf(config))
+    : await fetchFromNetwork(ctx, request, config, found, conditional, false);
 
   switch (result.kind) {
     case 'revalidated':
@@ -165,7 +167,7 @@ function refreshInBackground(ctx: CacheContext, request: CacheRequest, found: Fo
   // Nobody waits for this request: it must not keep the process alive (lib/background-agent.ts).
   const background: CacheRequest = { ...request, config: backgroundConfig(request.config) };
   const refresh = ctx.flights
-    .run(request.key, (signal) => fetchFromNetwork(ctx, background, signal, found, conditional, true))
+    .run(request.key, (signal) => fetchFromNetwork(ctx, background, { signal }, found, conditional, true))
     .catch((error: unknown) => {
       ctx.reporter.event({ type: 'error', operation: 'revalidate', key: request.key, error, message: `background revalidation of ${request.url} failed: ${String(error)}` });
     });

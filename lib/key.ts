@@ -67,16 +67,41 @@ function normaliseAbsoluteUrl(full: string, ignoredParams: ReadonlySet<string>):
   } catch {
     return undefined;
   }
-  url.hash = '';
-  if (url.search.length > 1) {
-    const params = url.searchParams;
-    for (const name of ignoredParams) params.delete(name);
-    params.sort();
-    url.search = params.toString();
-  } else {
-    url.search = '';
+  // Credentials in the URL (`https://user:pass@host/`) would end up in stored entries and keys:
+  // such requests are not cached at all.
+  if (url.username !== '' || url.password !== '') return undefined;
+  const query = url.search.length > 1 ? normaliseQuery(url.search.slice(1), ignoredParams) : '';
+  return `${url.protocol}//${url.host}${url.pathname}${query === '' ? '' : `?${query}`}`;
+}
+
+/**
+ * Query params sorted by name (a stable sort: repeated names keep their order), ignored params
+ * and empty members removed, each member kept byte for byte as the URL parser left it: no
+ * re-encoding, so the key is cheap to build and two spellings of one value (`%20` and `+`) stay
+ * apart rather than being guessed equal.
+ */
+function normaliseQuery(query: string, ignoredParams: ReadonlySet<string>): string {
+  let members = query.split('&').filter((m) => m !== '');
+  if (ignoredParams.size > 0) members = members.filter((m) => !ignoredParams.has(paramName(m)));
+  let sorted = true;
+  for (let i = 1; i < members.length && sorted; i++) sorted = rawName(members[i - 1]!) <= rawName(members[i]!);
+  if (!sorted) members = members.map((m, i) => [rawName(m), i, m] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1])).map((x) => x[2]);
+  return members.join('&');
+}
+
+function rawName(member: string): string {
+  const eq = member.indexOf('=');
+  return eq === -1 ? member : member.slice(0, eq);
+}
+
+/** The decoded name of a query member, as ignoredParams are written. */
+function paramName(member: string): string {
+  const name = rawName(member).replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
   }
-  return url.href;
 }
 
 /** Mirrors axios' buildFullPath (lib/core/buildFullPath.js) for the common no-params case. */

@@ -26,22 +26,26 @@ const ERROR_STATUSES = new Set([500, 502, 503, 504]);
 export async function fetchFromNetwork(
   ctx: CacheContext,
   request: CacheRequest,
-  signal: AbortSignal | undefined,
+  cancel: Pick<InternalAxiosRequestConfig, 'signal' | 'cancelToken'>,
   stored: { entry: CacheEntry; key: string } | undefined,
   conditional: Record<string, string> | undefined,
   store: boolean,
 ): Promise<NetworkResult> {
-  // A copy: AxiosHeaders.from would hand back the caller's own instance, and the conditional
-  // headers would leak into its config (and into a repeated or retried request).
-  const headers = new AxiosHeaders(request.config.headers);
-  if (conditional) for (const name in conditional) headers.set(name, conditional[name]);
+  let headers = request.config.headers;
+  if (conditional !== undefined && Object.keys(conditional).length > 0) {
+    // A copy: AxiosHeaders.from would hand back the caller's own instance, and the conditional
+    // headers would leak into its config (and into a repeated or retried request).
+    headers = new AxiosHeaders(headers);
+    for (const name in conditional) headers.set(name, conditional[name]);
+  }
+  const signal = cancel.signal as AbortSignal | undefined;
   const config: InternalAxiosRequestConfig = {
     ...request.config,
     headers,
     responseType: 'arraybuffer',
     validateStatus: null,
     signal,
-    cancelToken: undefined,
+    cancelToken: cancel.cancelToken,
   };
   const requestTime = Date.now();
   let raw;
@@ -67,7 +71,7 @@ export async function fetchFromNetwork(
   if (stored && response.status === 304 && conditional && Object.keys(conditional).length > 0) {
     // RFC 9111 §4.3.4: a 304 whose validators do not identify the stored entry must not update
     // it; the request is repeated without conditions.
-    if (!notModifiedApplies(stored.entry, response)) return fetchFromNetwork(ctx, request, signal, undefined, undefined, store);
+    if (!notModifiedApplies(stored.entry, response)) return fetchFromNetwork(ctx, request, cancel, undefined, undefined, store);
     const entry = mergeNotModified(stored.entry, response, request.policy, request.settings, responseTime);
     if (store) await write(ctx, stored.key, entry, responseTime);
     return { kind: 'revalidated', entry };

@@ -25,10 +25,13 @@ describe('keys: URL normalisation', () => {
     ['merges params with the query', { url: 'http://e.com/a?m=1', params: { b: 2 } }, 'http://e.com/a?b=2&m=1'],
     ['URLSearchParams params', { url: 'http://e.com/a', params: new URLSearchParams('y=2&x=1') }, 'http://e.com/a?x=1&y=2'],
     ['array params as axios sends them', { url: 'http://e.com/a', params: { ids: [1, 2] } }, 'http://e.com/a?ids%5B%5D=1&ids%5B%5D=2'],
+    ['repeated names keep their order', { url: 'http://e.com/a?b=1&a=2&a=1' }, 'http://e.com/a?a=2&a=1&b=1'],
+    ['keeps the encoding as sent', { url: 'http://e.com/a?q=x%20y&p=x+y' }, 'http://e.com/a?p=x+y&q=x%20y'],
+    ['drops empty members', { url: 'http://e.com/a?&b=1&&a=2&' }, 'http://e.com/a?a=2&b=1'],
     [
       'a custom paramsSerializer',
       { url: 'http://e.com/a', params: { ids: [1, 2] }, paramsSerializer: { serialize: (p: Record<string, number[]>) => `ids=${p.ids!.join(',')}` } },
-      'http://e.com/a?ids=1%2C2',
+      'http://e.com/a?ids=1,2',
     ],
   ];
   for (const [name, config, expected] of same) it(name, () => expect(url(config)).to.equal(expected));
@@ -44,6 +47,14 @@ describe('keys: URL normalisation', () => {
 
   it('an unparseable URL gives undefined (the request bypasses the cache)', () => {
     expect(url({ url: '/relative/without/base' })).to.equal(undefined);
+  });
+
+  it('a URL carrying credentials gives undefined: it is never cached', () => {
+    expect(url({ url: 'https://user:secret@e.com/a' })).to.equal(undefined);
+  });
+
+  it('ignoredParams match decoded names', () => {
+    expect(url({ url: 'http://e.com/a?api%5Fkey=1&q=2' }, new Set(['api_key']))).to.equal('http://e.com/a?q=2');
   });
 
   it('ignoredParams leave JSON body fields', () => {

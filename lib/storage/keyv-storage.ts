@@ -129,6 +129,58 @@ export const keyvSerialization = {
 
 // --- the storage ----------------------------------------------------------------------------
 
+/**
+ * The last decoded entry per key, with the raw string it came from: a hit whose stored value did
+ * not change since the last read (string equality) reuses the decoded entry instead of parsing
+ * metadata and base64 again, and the per-entry memos of the hit path (decoded text, parsed
+ * headers, age) apply, as they do for memory storage. Entries are never mutated, so sharing one
+ * between hits is safe. Bounded in entries and in raw bytes; a key's cached decode is dropped
+ * when its value differs.
+ */
+class DecodedEntries {
+  readonly #map = new Map<string, { raw: string; entry: CacheEntry }>();
+  #bytes = 0;
+
+  constructor(
+    private readonly maxEntries = 500,
+    private readonly maxBytes = 32 * 1024 * 1024,
+  ) {}
+
+  get(key: string, raw: unknown): CacheEntry | undefined {
+    const slot = this.#map.get(key);
+    if (slot === undefined || typeof raw !== 'string') return undefined;
+    if (slot.raw !== raw) {
+      this.forget(key);
+      return undefined;
+    }
+    this.#map.delete(key);
+    this.#map.set(key, slot);
+    return slot.entry;
+  }
+
+  set(key: string, raw: unknown, entry: CacheEntry): void {
+    if (typeof raw !== 'string' || raw.length > this.maxBytes / 4) return;
+    this.forget(key);
+    this.#map.set(key, { raw, entry });
+    this.#bytes += raw.length;
+    while (this.#map.size > this.maxEntries || this.#bytes > this.maxBytes) {
+      this.forget(this.#map.keys().next().value as string);
+    }
+  }
+
+  clear(): void {
+    this.#map.clear();
+    this.#bytes = 0;
+  }
+
+  forget(key: string): void {
+    const slot = this.#map.get(key);
+    if (slot === undefined) return;
+    this.#map.delete(key);
+    this.#bytes -= slot.raw.length;
+  }
+}
+
 export type { InvalidValueInfo } from './contract.js';
 
 export interface KeyvStorageOptions {
@@ -174,6 +226,7 @@ export class KeyvStorage implements CacheStore {
   readonly #close: (keyv: Keyv) => Promise<void>;
   #errorSeq = 0;
   #lastError: unknown;
+  readonly #decoded = new DecodedEntries();
   readonly #onError = (error: unknown): void => {
     this.#errorSeq++;
     this.#lastError = error;
@@ -210,8 +263,15 @@ export class KeyvStorage implements CacheStore {
   async get(key: string): Promise<CacheEntry | undefined> {
     const raw = await this.#read(ENTRY_PREFIX + key);
     if (raw === undefined || raw === null) return undefined;
+    // The store is read every time (another process may have replaced the value); only the
+    // decoding is skipped when the raw value is the very one decoded last time for this key.
+    const known = this.#decoded.get(key, raw);
+    if (known !== undefined) return known;
     const result = decodeEntryDetailed(raw);
-    if ('entry' in result) return result.entry;
+    if ('entry' in result) {
+      this.#decoded.set(key, raw, result.entry);
+      return result.entry;
+    }
     this.#invalid(key, 'entry', result.kind, result.error);
     return undefined;
   }
@@ -223,6 +283,7 @@ export class KeyvStorage implements CacheStore {
   }
 
   async delete(key: string): Promise<void> {
+    this.#decoded.forget(key);
     await this.#remove(ENTRY_PREFIX + key);
   }
 
@@ -249,6 +310,7 @@ export class KeyvStorage implements CacheStore {
 
   /** Clears the Keyv's namespace: every entry and alias, and anything else stored in that namespace. */
   async clear(): Promise<void> {
+    this.#decoded.clear();
     const keyv = this.#keyv ?? (await this.#ready);
     this.#assertOnline(keyv);
     const seq = this.#errorSeq;

@@ -16,8 +16,11 @@
  *   waits the timeout again. We therefore connect our client ourselves, once, in the background:
  *   it is then "open" (KeyvRedis uses it as is), commands fail fast while it is not ready, and its
  *   reconnect strategy keeps retrying, so a Redis that comes back is used again without a restart.
- * - A command sent to a server that stops answering (paused, network partition) waits for TCP;
- *   `commandTimeout` bounds it (node-redis 5 `commandOptions.timeout`).
+ * - A command sent to a server that stops answering (paused, network partition) waits for TCP.
+ *   Our guard (setupCache's `storeTimeout`) bounds every call the cache makes, so the request goes
+ *   on; `commandTimeout` (node-redis 5 `commandOptions.timeout`) also drops the command from the
+ *   client's queue. It is off by default: node-redis allocates an AbortSignal.timeout and its
+ *   listeners per command, measured at about 13 µs of CPU per cache hit (~6% of a Redis hit).
  * - keys()/clear() SCAN `ns::*` (with `TYPE string`: Redis >= 6); get/set/delete are single-key
  *   GET / SET PX / UNLINK, so no request ever scans the keyspace.
  */
@@ -39,7 +42,11 @@ export interface RedisStorageOptions {
   namespace?: string;
   /** Limit (ms) of each connection attempt. Default 2000. Ignored with `client`. */
   connectTimeout?: number;
-  /** Limit (ms) of each command. Default 5000. Ignored with `client`. */
+  /**
+   * Limit (ms) of each command inside the Redis client, which then drops it from its queue.
+   * Default: none (setupCache's `storeTimeout` already bounds every cache call; this costs about
+   * 13 µs per command). Ignored with `client`.
+   */
   commandTimeout?: number;
   /** Told about every unreadable stored value (each is read as a miss). */
   onInvalid?: KeyvStorageOptions['onInvalid'];
@@ -61,12 +68,12 @@ export function redisStorage(options: RedisStorageOptions = {}): KeyvStorage {
     url = 'redis://127.0.0.1:6379',
     namespace = 'axios-stash',
     connectTimeout = 2000,
-    commandTimeout = 5000,
+    commandTimeout,
   } = options;
   if (!NAMESPACE_PATTERN.test(namespace)) {
     throw new TypeError(`redisStorage: \`namespace\` must match ${NAMESPACE_PATTERN}, got ${JSON.stringify(namespace)}`);
   }
-  for (const [name, value] of [['connectTimeout', connectTimeout], ['commandTimeout', commandTimeout]] as const) {
+  for (const [name, value] of [['connectTimeout', connectTimeout], ['commandTimeout', commandTimeout ?? 1]] as const) {
     if (!Number.isInteger(value) || value <= 0) {
       throw new TypeError(`redisStorage: \`${name}\` must be a positive integer of milliseconds`);
     }
@@ -80,7 +87,7 @@ export function redisStorage(options: RedisStorageOptions = {}): KeyvStorage {
       url,
       disableOfflineQueue: true,
       socket: { connectTimeout, reconnectStrategy },
-      commandOptions: { timeout: commandTimeout },
+      ...(commandTimeout === undefined ? {} : { commandOptions: { timeout: commandTimeout } }),
     });
   // node-redis emits 'error' on every failed (re)connection attempt; an EventEmitter 'error' with
   // no listener would crash the process. KeyvRedis listens too, but only from its constructor on.

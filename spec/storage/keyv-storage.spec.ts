@@ -292,3 +292,19 @@ describe('KeyvStorage', () => {
     });
   });
 });
+
+describe('KeyvStorage: decoded entries are reused only while the stored value is unchanged', () => {
+  it('a value replaced by another writer on the same store is read afresh', async () => {
+    const store = new Map();
+    const reader = keyvStorage(new Keyv({ store, ...keyvSerialization }));
+    const writer = keyvStorage(new Keyv({ store, ...keyvSerialization }));
+    const key = uniqueKey();
+    await writer.set(key, makeEntry('one', { status: 200 }), 60_000);
+    const first = await reader.get(key);
+    expect(await reader.get(key)).to.equal(first); // same raw value: the decoded entry is reused
+    await writer.set(key, makeEntry('two', { status: 203 }), 60_000);
+    expect((await reader.get(key))?.status).to.equal(203);
+    await writer.delete(key);
+    expect(await reader.get(key)).to.equal(undefined);
+  });
+});
