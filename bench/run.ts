@@ -4,9 +4,13 @@
  */
 import { backendsBench } from './backends.js';
 import { memoryBench } from './memory.js';
+import { revalidationBench } from './revalidation.js';
+import { serializerBench } from './serializer-part.js';
 
 const parts: Record<string, () => Promise<void>> = {
   memory: memoryBench,
+  revalidation: revalidationBench,
+  serializer: serializerBench,
   backends: backendsBench,
 };
 
