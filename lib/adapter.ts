@@ -71,14 +71,14 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
       const decision = evaluate(found.entry, request.policy, request.settings, now);
       switch (decision.kind) {
         case 'fresh':
-          return fromEntry(ctx, request, found.entry, 'hit', now);
+          return fromEntry(ctx, request, found, 'hit', now);
         case 'stale':
-          return fromEntry(ctx, request, found.entry, 'stale', now);
+          return fromEntry(ctx, request, found, 'stale', now);
         case 'not-modified':
-          return notModified(ctx, request, found.entry, now);
+          return notModified(ctx, request, found, now);
         case 'stale-while-revalidate':
           refreshInBackground(ctx, request, found, decision.headers);
-          return fromEntry(ctx, request, found.entry, 'stale', now);
+          return fromEntry(ctx, request, found, 'stale', now);
         case 'unsatisfiable':
           return gatewayTimeout(ctx, request);
         case 'revalidate':
@@ -116,38 +116,37 @@ async function fromNetwork(
 
   switch (result.kind) {
     case 'revalidated':
-      return fromEntry(ctx, request, result.entry, 'revalidated', Date.now());
+      return fromEntry(ctx, request, result.stored, 'revalidated', Date.now());
     case 'stale-if-error':
       if (ctx.reporter.listening) ctx.reporter.event({ type: 'stale', key: request.key, url: request.url, message: `network failed; serving stale ${request.url}` });
-      return fromEntry(ctx, request, result.entry, 'stale', Date.now());
+      return fromEntry(ctx, request, result.stored, 'stale', Date.now());
     case 'network': {
       ctx.reporter.stats.misses++;
       if (ctx.reporter.listening) ctx.reporter.event({ type: 'miss', key: request.key, url: request.url, message: `miss ${request.method} ${request.url}` });
       if (!SAFE_METHODS.has(request.method)) await invalidateTargets(ctx, request, result.response.status, result.response.headers);
-      const entry = result.entry;
-      return settle(
-        buildResponse(result.response, config, { key: request.key, state: 'miss', createdAt: entry?.createdAt, expiresAt: entry?.expiresAt, age: 0 }, result.request),
-      );
+      const stored = result.stored;
+      const meta = { key: stored?.key ?? request.key, state: 'miss' as const, createdAt: stored?.entry.createdAt, expiresAt: stored?.entry.expiresAt, age: 0 };
+      return settle(buildResponse(result.response, config, meta, result.request));
     }
   }
 }
 
 /** A response built from a stored entry, with an up-to-date Age header (RFC 9111 §5.1). */
-function fromEntry(ctx: CacheContext, request: CacheRequest, entry: CacheEntry, state: CacheState, now: number): AxiosResponse {
+function fromEntry(ctx: CacheContext, request: CacheRequest, { entry, key }: Found, state: CacheState, now: number): AxiosResponse {
   ctx.reporter.stats.hits++;
   if (ctx.reporter.listening) ctx.reporter.event({ type: state === 'revalidated' ? 'revalidated' : state === 'stale' ? 'stale' : 'hit', key: request.key, url: request.url, message: `${state} ${request.method} ${request.url}` });
   const age = ageSeconds(entry, now);
-  const meta = { key: request.key, state, createdAt: entry.createdAt, expiresAt: entry.expiresAt, age };
+  const meta = { key, state, createdAt: entry.createdAt, expiresAt: entry.expiresAt, age };
   const body = request.method === 'HEAD' ? EMPTY : entry.body;
   return settle(buildResponse({ ...entry, body }, request.config, meta, cachedRequest(entry), { age: String(age) }));
 }
 
 /** The client's own conditional request, satisfied by a fresh entry: 304 with the entry's headers. */
-function notModified(ctx: CacheContext, request: CacheRequest, entry: CacheEntry, now: number): AxiosResponse {
+function notModified(ctx: CacheContext, request: CacheRequest, { entry, key }: Found, now: number): AxiosResponse {
   ctx.reporter.stats.hits++;
   const age = ageSeconds(entry, now);
   const { ['content-length']: _length, ...headers } = entry.headers;
-  const meta = { key: request.key, state: 'hit' as const, createdAt: entry.createdAt, expiresAt: entry.expiresAt, age };
+  const meta = { key, state: 'hit' as const, createdAt: entry.createdAt, expiresAt: entry.expiresAt, age };
   return settle(buildResponse({ status: 304, statusText: 'Not Modified', headers, body: EMPTY }, request.config, meta, cachedRequest(entry), { age: String(age) }));
 }
 

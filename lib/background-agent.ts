@@ -55,13 +55,18 @@ function backgroundAgents(): { httpAgent: unknown; httpsAgent: unknown } | null 
   return agents;
 }
 
-/** The config a background refresh is sent with: the caller's, plus unref'd agents where it set none. */
+/**
+ * The config a background refresh is sent with: the caller's, without its progress callbacks (the
+ * caller already has its answer; they would fire after the fact), and with unref'd agents where
+ * it set none.
+ */
 export function backgroundConfig(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig {
-  if (config.httpAgent != null && config.httpsAgent != null) return config;
+  const quiet: InternalAxiosRequestConfig = { ...config, onDownloadProgress: undefined, onUploadProgress: undefined };
+  if (config.httpAgent != null && config.httpsAgent != null) return quiet;
   const unref = backgroundAgents();
-  if (unref === null) return config;
+  if (unref === null) return quiet;
   return {
-    ...config,
+    ...quiet,
     httpAgent: config.httpAgent ?? unref.httpAgent,
     httpsAgent: config.httpsAgent ?? unref.httpsAgent,
   };

@@ -1,17 +1,17 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import type { CacheContext } from './context.js';
-import type { CacheEntry } from './entry.js';
 import { normaliseRequestUrl } from './key.js';
 import { mergeNotModified, notModifiedApplies, staleIfErrorAllowed } from './policy/index.js';
+import type { Found } from './lookup.js';
 import { type NetworkResponse, persist, write } from './persist.js';
 import { type CacheRequest, keyForUrl } from './request.js';
 import { buildResponse, plainHeaders, toBytes } from './response.js';
 
 /** What one trip to the origin produced, shared by every caller of the flight. */
 export type NetworkResult =
-  | { kind: 'network'; response: NetworkResponse; request: unknown; entry: CacheEntry | undefined }
-  | { kind: 'revalidated'; entry: CacheEntry }
-  | { kind: 'stale-if-error'; entry: CacheEntry };
+  | { kind: 'network'; response: NetworkResponse; request: unknown; stored: Found | undefined }
+  | { kind: 'revalidated'; stored: Found }
+  | { kind: 'stale-if-error'; stored: Found };
 
 /** Statuses that count as an error for stale-if-error (RFC 5861 §4). */
 const ERROR_STATUSES = new Set([500, 502, 503, 504]);
@@ -27,7 +27,7 @@ export async function fetchFromNetwork(
   ctx: CacheContext,
   request: CacheRequest,
   cancel: Pick<InternalAxiosRequestConfig, 'signal' | 'cancelToken'>,
-  stored: { entry: CacheEntry; key: string } | undefined,
+  stored: Found | undefined,
   conditional: Record<string, string> | undefined,
   store: boolean,
 ): Promise<NetworkResult> {
@@ -53,7 +53,7 @@ export async function fetchFromNetwork(
     raw = await ctx.inner(config);
   } catch (error) {
     if (stored && !signal?.aborted && staleIfErrorAllowed(stored.entry, request.policy, request.settings, Date.now())) {
-      return { kind: 'stale-if-error', entry: stored.entry };
+      return { kind: 'stale-if-error', stored };
     }
     throw error;
   }
@@ -74,20 +74,20 @@ export async function fetchFromNetwork(
     if (!notModifiedApplies(stored.entry, response)) return fetchFromNetwork(ctx, request, cancel, undefined, undefined, store);
     const entry = mergeNotModified(stored.entry, response, request.policy, request.settings, responseTime);
     if (store) await write(ctx, stored.key, entry, responseTime);
-    return { kind: 'revalidated', entry };
+    return { kind: 'revalidated', stored: { entry, key: stored.key } };
   }
   if (stored && ERROR_STATUSES.has(response.status) && staleIfErrorAllowed(stored.entry, request.policy, request.settings, responseTime)) {
-    return { kind: 'stale-if-error', entry: stored.entry };
+    return { kind: 'stale-if-error', stored };
   }
   if (store && request.method === 'HEAD' && response.status >= 200 && response.status < 300) {
     await freshenStoredGet(ctx, request, response);
   }
-  const entry = store
+  const persisted = store
     ? await persist(ctx, request, response, responseTime, () =>
         buildResponse(response, request.config, { key: request.key, state: 'miss', createdAt: undefined, expiresAt: undefined, age: 0 }, raw.request),
       )
     : undefined;
-  return { kind: 'network', response, request: raw.request, entry };
+  return { kind: 'network', response, request: raw.request, stored: persisted };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { CacheEntry, HeaderMap } from './entry.js';
 import { DO_NOT_CACHE } from './options.js';
 import { formatHttpDate, freshness, storable, varyNames, varyValues, type PolicyResponse } from './policy/index.js';
 import { type CacheRequest, keyForUrl, variantKey } from './request.js';
-import { formatVaryAlias, parseVaryAlias } from './lookup.js';
+import { type Found, formatVaryAlias, parseVaryAlias } from './lookup.js';
 
 /** A response from the network, as raw bytes with its timing (RFC 9111 4.2.3). */
 export interface NetworkResponse extends PolicyResponse {
@@ -16,7 +16,7 @@ export interface NetworkResponse extends PolicyResponse {
 
 /**
  * Step 8: stores a network response when the policy, the ttl options and the filter allow it.
- * Resolves the stored entry, or undefined when nothing was (or could be) written.
+ * Resolves the stored entry and its key, or undefined when nothing was (or could be) written.
  */
 export async function persist(
   ctx: CacheContext,
@@ -24,7 +24,7 @@ export async function persist(
   response: NetworkResponse,
   now: number,
   userResponse: () => AxiosResponse,
-): Promise<CacheEntry | undefined> {
+): Promise<Found | undefined> {
   const { settings } = request;
   if (request.ttl === DO_NOT_CACHE) return skip(ctx, request, 'ttl is DO_NOT_CACHE');
   if (!storable(request.policy, response, settings)) return skip(ctx, request, `response ${response.status} is not storable`);
@@ -72,7 +72,7 @@ export async function persist(
     await ctx.store.setAlias(baseKey, formatVaryAlias({ names, generation }), ttl);
     await ctx.store.delete(baseKey);
   }
-  return (await write(ctx, key, entry, now)) ? entry : undefined;
+  return (await write(ctx, key, entry, now)) ? { entry, key } : undefined;
 }
 
 /** A Vary alias generation: unique enough that two generations of one URL never share keys. */

@@ -2,6 +2,10 @@ import axios from 'axios';
 import { expect } from 'chai';
 import { memoryStorage, setupCache } from '../../lib/index.js';
 import type { CacheEntry } from '../../lib/entry.js';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileStorage } from '../../lib/storage/file.js';
 import { useServer } from '../helpers/server.js';
 
 function entry(url: string, bytes = 10): CacheEntry {
@@ -124,5 +128,30 @@ describe('CacheManager (api.cache)', () => {
     const two = await api.get('/two');
     expect(two.data).to.equal('two');
     expect(two.cached).to.equal(false);
+  });
+});
+
+describe('CacheManager.prune', () => {
+  const ctx = useServer();
+  it('removes expired entries from a store that keeps them until read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'axios-stash-prune-'));
+    try {
+      ctx.server.route('/prunable', (_req, res) => void res.writeHead(200).end('x'));
+      const api = setupCache(axios.create({ baseURL: ctx.server.url }), { storage: fileStorage({ dir }) });
+      await api.get('/prunable?a=1', { cache: { ttl: 30 } });
+      await api.get('/prunable?a=2', { cache: { ttl: '1h' } });
+      await new Promise((r) => setTimeout(r, 80));
+      expect(await readdir(dir)).to.have.length(2);
+      expect(await api.cache.prune()).to.equal(1);
+      expect(await readdir(dir)).to.have.length(1);
+      expect(await api.cache.prune()).to.equal(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is 0 for a store without prune (memory expires on its own)', async () => {
+    const api = setupCache(axios.create());
+    expect(await api.cache.prune()).to.equal(0);
   });
 });

@@ -1,6 +1,7 @@
 import axios from 'axios';
 import { expect } from 'chai';
-import { type CacheEvent, type CacheStore, setupCache } from '../../lib/index.js';
+import { Keyv } from 'keyv';
+import { type CacheEvent, type CacheStore, keyvSerialization, keyvStorage, setupCache } from '../../lib/index.js';
 import { countingJson, useServer } from '../helpers/server.js';
 
 /** A store whose every call fails the way real clients fail: throwing, rejecting or hanging. */
@@ -77,5 +78,27 @@ describe('adapter: a store that fails never fails a request', () => {
     });
     await api.get(p);
     expect((await api.get(p)).cached).to.equal(false);
+  });
+});
+
+describe('adapter: an unreadable stored value', () => {
+  const ctx = useServer();
+
+  it('is a miss, replaced on the next store, and counted and reported, never thrown', async () => {
+    ctx.server.route('/damaged', countingJson());
+    const keyv = new Keyv({ store: new Map(), ...keyvSerialization });
+    const storage = keyvStorage(keyv);
+    const events: CacheEvent[] = [];
+    const api = setupCache(axios.create({ baseURL: ctx.server.url }), { ttl: '1m', storage, debug: (e) => events.push(e) });
+    const first = await api.get('/damaged');
+    await keyv.set(storage.storeKey('entry', first.cache!.key), 'axios-stash/9 devalue/99\n{}\n');
+    const second = await api.get('/damaged');
+    expect(second.cached).to.equal(false);
+    expect(second.data).to.deep.equal({ n: 2 });
+    expect(api.cache.stats().errors).to.equal(1);
+    expect(events.some((e) => e.type === 'error' && /unreadable stored value/.test(e.message))).to.equal(true);
+    const third = await api.get('/damaged');
+    expect(third.cached).to.equal(true);
+    expect(third.data).to.deep.equal({ n: 2 });
   });
 });

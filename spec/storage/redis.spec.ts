@@ -3,7 +3,7 @@ import { createClient } from '@keyv/redis';
 import type { CacheStore } from '../../lib/storage/contract.js';
 import type { KeyvStorage } from '../../lib/storage/keyv-storage.js';
 import { redisStorage } from '../../lib/storage/redis.js';
-import { expectSameEntry, keyvRaw, makeEntry, storeConformance, uniqueKey } from './conformance.js';
+import { expectSameEntry, keyvRaw, makeEntry, storeConformance } from './conformance.js';
 import { freePort, RedisServer } from './fixtures/redis-server.js';
 
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -73,6 +73,18 @@ describe('serving stale responses (RFC 5861)', () => {
       expect((await off.get(plain.p)).cached).to.equal(false);
     });
 
+    it('RFC 5861 §3 the background refresh does not call the stale caller’s progress callbacks', async () => {
+      const { p } = staleFirst('swr-progress', 'max-age=1, stale-while-revalidate=600');
+      const api = cachedClient(ctx.server);
+      await api.get(p);
+      let calls = 0;
+      const stale = await api.get(p, { onDownloadProgress: () => void calls++ });
+      expect(stale.cache?.state).to.equal('stale');
+      await api.cache.idle();
+      expect(ctx.server.count(p)).to.equal(2);
+      expect(calls).to.equal(0);
+    });
+
     it('RFC 5861 §3 beyond the window the caller waits for the origin', async () => {
       // Age: 30 on max-age=1 is 29 s stale: outside a 10 s window. The ETag keeps the entry stored.
       const { p } = staleFirst('swr-beyond', 'max-age=1, stale-while-revalidate=10', 'max-age=600', { etag: '"w"' });
