@@ -1,8 +1,8 @@
-import { AxiosHeaders, CanceledError, isAxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { CanceledError, isAxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { backgroundConfig } from './background-agent.js';
 import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
-import { normaliseRequestUrl } from './key.js';
+import { normaliseUrl } from './key.js';
 import { type Found, lookup } from './lookup.js';
 import { fetchFromNetwork } from './network.js';
 import { checkRequestOptions } from './options.js';
@@ -137,8 +137,8 @@ function fromEntry(ctx: CacheContext, request: CacheRequest, { entry, key }: Fou
   if (ctx.reporter.listening) ctx.reporter.event({ type: state === 'revalidated' ? 'revalidated' : state === 'stale' ? 'stale' : 'hit', key: request.key, url: request.url, message: `${state} ${request.method} ${request.url}` });
   const age = ageSeconds(entry, now);
   const meta = { key, state, createdAt: entry.createdAt, expiresAt: entry.expiresAt, age };
-  const body = request.method === 'HEAD' ? EMPTY : entry.body;
-  return settle(buildResponse({ ...entry, body }, request.config, meta, cachedRequest(entry), { age: String(age) }));
+  const source = request.method === 'HEAD' ? { ...entry, body: EMPTY } : entry;
+  return settle(buildResponse(source, request.config, meta, cachedRequest(entry), { age: String(age) }));
 }
 
 /** The client's own conditional request, satisfied by a fresh entry: 304 with the entry's headers. */
@@ -191,7 +191,7 @@ async function invalidateTargets(ctx: CacheContext, request: CacheRequest, statu
   const urls = new Set<string>();
   for (const target of invalidationTargets(request.policy, { status, headers })) {
     // Location / Content-Location as the keys of stored entries have them: params sorted, ignored ones dropped.
-    const url = normaliseRequestUrl({ url: target, headers: new AxiosHeaders() } as InternalAxiosRequestConfig, ctx.options.ignoredParams);
+    const url = normaliseUrl(target, ctx.options.ignoredParams);
     if (url !== undefined) urls.add(url);
   }
   for (const url of urls) {

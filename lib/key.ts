@@ -47,7 +47,12 @@ export function normaliseRequestUrl(config: InternalAxiosRequestConfig, ignoredP
       allowAbsoluteUrls: config.allowAbsoluteUrls,
     } as InternalAxiosRequestConfig);
   }
-  return memoFor(ignoredParams).get(full, (input) => normaliseAbsoluteUrl(input, ignoredParams));
+  return normaliseUrl(full, ignoredParams);
+}
+
+/** An absolute URL (a Location, a redirect target, a URL given to the manager), normalised as keys have it. */
+export function normaliseUrl(absolute: string, ignoredParams: ReadonlySet<string>): string | undefined {
+  return memoFor(ignoredParams).get(absolute, (input) => normaliseAbsoluteUrl(input, ignoredParams));
 }
 
 /** One memo per ignoredParams set (one per cache instance), since the result depends on it. */

@@ -1,7 +1,6 @@
-import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
-import { hashKey, normaliseRequestUrl } from './key.js';
+import { hashKey, normaliseUrl } from './key.js';
 import type { CacheStats } from './report.js';
 
 /**
@@ -74,7 +73,7 @@ export class CacheManager {
   }
 
   private async keysForUrl(url: string): Promise<string[]> {
-    const normalised = normaliseRequestUrl({ url, headers: new AxiosHeaders() } as InternalAxiosRequestConfig, this.ctx.options.ignoredParams);
+    const normalised = normaliseUrl(url, this.ctx.options.ignoredParams);
     if (normalised === undefined) return [];
     return Promise.all(['GET', 'HEAD'].map((method) => hashKey({ method, url: normalised, body: null, headers: [], credentials: null })));
   }

@@ -1,6 +1,6 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import type { CacheContext } from './context.js';
-import { normaliseRequestUrl } from './key.js';
+import { normaliseUrl } from './key.js';
 import { mergeNotModified, notModifiedApplies, staleIfErrorAllowed } from './policy/index.js';
 import type { Found } from './lookup.js';
 import { type NetworkResponse, persist, write } from './persist.js';
@@ -115,6 +115,6 @@ function finalUrl(rawRequest: unknown, request: CacheRequest, ignoredParams: Rea
   const r = rawRequest as { res?: { responseUrl?: unknown }; responseURL?: unknown } | undefined;
   const url = r?.res?.responseUrl ?? r?.responseURL;
   if (typeof url !== 'string' || url.length === 0) return undefined;
-  const normalised = normaliseRequestUrl({ url, headers: new AxiosHeaders() } as InternalAxiosRequestConfig, ignoredParams);
+  const normalised = normaliseUrl(url, ignoredParams);
   return normalised === request.url ? undefined : normalised;
 }
