@@ -31,12 +31,13 @@ export async function fetchFromNetwork(
   conditional: Record<string, string> | undefined,
   store: boolean,
 ): Promise<NetworkResult> {
+  const conditionalSent = conditional !== undefined && Object.keys(conditional).length > 0;
   let headers = request.config.headers;
-  if (conditional !== undefined && Object.keys(conditional).length > 0) {
+  if (conditionalSent) {
     // A copy: AxiosHeaders.from would hand back the caller's own instance, and the conditional
     // headers would leak into its config (and into a repeated or retried request).
     headers = new AxiosHeaders(headers);
-    for (const name in conditional) headers.set(name, conditional[name]);
+    for (const name in conditional) headers.set(name, conditional[name]!);
   }
   const signal = cancel.signal as AbortSignal | undefined;
   const config: InternalAxiosRequestConfig = {
@@ -68,7 +69,7 @@ export async function fetchFromNetwork(
     finalUrl: finalUrl(raw.request, request, ctx.options.ignoredParams),
   };
 
-  if (stored && response.status === 304 && conditional && Object.keys(conditional).length > 0) {
+  if (stored && response.status === 304 && conditionalSent) {
     // RFC 9111 §4.3.4: a 304 whose validators do not identify the stored entry must not update
     // it; the request is repeated without conditions.
     if (!notModifiedApplies(stored.entry, response)) return fetchFromNetwork(ctx, request, cancel, undefined, undefined, store);
