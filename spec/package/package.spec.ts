@@ -31,20 +31,47 @@ describe('package: the built entries, as users load them', function () {
     expect(JSON.parse(stdout)).to.deep.equal({ first: false, second: true, data: { n: 1 }, drivers: [] });
   });
 
-  for (const [moduleResolution, module] of [
-    ['node16', 'node16'],
-    ['nodenext', 'nodenext'],
-    ['bundler', 'esnext'],
+  it('runs on the lowest axios of the peer range (1.6): miss, revalidated hit, stream', async () => {
+    let n = 0;
+    ctx.server.route('/lowest', (req, res) => {
+      n++;
+      if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304, { etag: '"v1"', 'cache-control': 'no-cache' }).end();
+      res.writeHead(200, { 'content-type': 'application/json', etag: '"v1"', 'cache-control': 'no-cache' }).end('{"v":1}');
+    });
+    const register = join(fixtures, 'axios-1.6-register.mjs');
+    const { stdout } = await run(process.execPath, ['--import', register, join(fixtures, 'esm-versions.mjs'), `${ctx.server.url}/lowest`], { cwd: root });
+    expect(JSON.parse(stdout)).to.deep.equal({ version: '1.6.8', states: ['miss', 'revalidated', 'revalidated'], data: { v: 1 }, streamed: '{"v":1}' });
+    expect(n).to.equal(3);
+  });
+
+  for (const [moduleResolution, module, axiosTypes] of [
+    ['node16', 'node16', 'latest'],
+    ['nodenext', 'nodenext', 'latest'],
+    ['bundler', 'esnext', 'latest'],
+    // The lowest axios of the peer range declares AxiosResponse<T, D>; later ones add parameters.
+    ['nodenext', 'nodenext', '1.6'],
   ] as const) {
-    it(`types resolve and augment axios under moduleResolution ${moduleResolution}`, async () => {
+    it(`types resolve and augment axios (${axiosTypes}) under moduleResolution ${moduleResolution}`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'axios-stash-types-'));
       try {
         const tsconfig = join(dir, 'tsconfig.json');
-        const files = moduleResolution === 'bundler' ? [join(fixtures, 'consumer.mts')] : [join(fixtures, 'consumer.mts'), join(fixtures, 'consumer.cts')];
+        // One program sees both builds' declarations only where axios itself ships separate ESM
+        // and CJS declarations (each augments its own 'axios'); `paths` maps both to one file.
+        const both = moduleResolution !== 'bundler' && axiosTypes === 'latest';
+        const files = both ? [join(fixtures, 'consumer.mts'), join(fixtures, 'consumer.cts')] : [join(fixtures, 'consumer.mts')];
         await writeFile(
           tsconfig,
           JSON.stringify({
-            compilerOptions: { strict: true, noEmit: true, module, moduleResolution, target: 'es2022', skipLibCheck: false, types: [] },
+            compilerOptions: {
+              strict: true,
+              noEmit: true,
+              module,
+              moduleResolution,
+              target: 'es2022',
+              skipLibCheck: false,
+              types: [],
+              ...(axiosTypes === '1.6' ? { paths: { axios: [join(root, 'node_modules/axios-1.6/index.d.ts')] } } : {}),
+            },
             files,
           }),
         );
