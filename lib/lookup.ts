@@ -7,25 +7,29 @@ import { varyValues } from './policy/index.js';
 export const VARY_ALIAS_PREFIX = 'vary:';
 
 /**
- * A Vary alias, `vary:<names>;<generation>`: the request headers the URL's response varies on, and
- * the generation its variants are keyed under. Invalidating the URL (RFC 9111 §4.4) deletes the
- * alias; the next variant stored starts a new generation, so no variant stored before the
- * invalidation is ever found again, even though the alias itself comes back. An alias without a
- * generation (written before generations existed) has generation ''.
+ * A Vary alias, `vary:<names>;<generation>;<until>`: the request headers the URL's response varies
+ * on, the generation its variants are keyed under, and until when (ms since epoch) the longest-lived
+ * variant may be used. Invalidating the URL (RFC 9111 §4.4) deletes the alias; the next variant
+ * stored starts a new generation, so no variant stored before the invalidation is ever found again,
+ * even though the alias itself comes back. `until` lets each new variant extend the alias's store
+ * lifetime without cutting it short for variants that live longer.
  */
 export interface VaryAlias {
   names: string[];
   generation: string;
+  /** ms since epoch; Infinity for no end. */
+  until: number;
 }
 
 export function parseVaryAlias(alias: string): VaryAlias | undefined {
   if (!alias.startsWith(VARY_ALIAS_PREFIX)) return undefined;
-  const [list = '', generation = ''] = alias.slice(VARY_ALIAS_PREFIX.length).split(';');
-  return { names: list.split(',').filter(Boolean), generation };
+  const [list = '', generation = '', until = ''] = alias.slice(VARY_ALIAS_PREFIX.length).split(';');
+  const time = Number(until);
+  return { names: list.split(',').filter(Boolean), generation, until: until !== '' && !Number.isNaN(time) ? time : 0 };
 }
 
-export function formatVaryAlias({ names, generation }: VaryAlias): string {
-  return `${VARY_ALIAS_PREFIX}${names.join(',')}${generation === '' ? '' : `;${generation}`}`;
+export function formatVaryAlias({ names, generation, until }: VaryAlias): string {
+  return `${VARY_ALIAS_PREFIX}${names.join(',')};${generation};${until}`;
 }
 
 export interface Found {

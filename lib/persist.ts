@@ -67,9 +67,12 @@ export async function persist(
     // whose generation they share (lib/lookup.ts): a new one when the URL has no alias (yet, or
     // any more since an invalidation) or varies on other headers now.
     const current = parseVaryAlias((await ctx.store.getAlias(baseKey)) ?? '');
-    const generation = current !== undefined && current.names.join(',') === names.join(',') ? current.generation : newGeneration();
+    const same = current !== undefined && current.names.join(',') === names.join(',');
+    const generation = same ? current.generation : newGeneration();
+    // The alias must outlive every variant it leads to, not just the one stored last.
+    const until = Math.max(same ? current.until : 0, deleteAt);
     key = await variantKey(baseKey, entry.varyHeaders, generation);
-    await ctx.store.setAlias(baseKey, formatVaryAlias({ names, generation }), ttl);
+    await ctx.store.setAlias(baseKey, formatVaryAlias({ names, generation, until }), until - now);
     await ctx.store.delete(baseKey);
   }
   return (await write(ctx, key, entry, now)) ? { entry, key } : undefined;

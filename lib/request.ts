@@ -84,8 +84,7 @@ export function keyForUrl(request: CacheRequest, method: string, url: string): s
 
 /**
  * The key of one Vary variant: the base key, the generation of the URL's Vary alias (see
- * lib/lookup.ts; '' for an alias without one, as written before generations existed) and the
- * normalised values of the varying headers.
+ * lib/lookup.ts) and the normalised values of the varying headers.
  */
 export function variantKey(baseKey: string, values: Record<string, string>, generation = ''): string | Promise<string> {
   const base = generation === '' ? baseKey : `${baseKey};${generation}`;

@@ -33,6 +33,23 @@ describe('HTTP Vary (RFC 9111 §4.1)', () => {
     expect(ctx.server.count(p)).to.equal(2);
   });
 
+  it('§4.1 a short-lived variant stored last does not cut the lookup of a longer-lived one', async () => {
+    const p = uniquePath('vary-lifetimes');
+    ctx.server.route(p, (req, res) => {
+      const value = String(req.headers['accept-language']);
+      // en lives ten minutes; fr one second, without a validator, so it goes from the store at once.
+      const cacheControl = value === 'en' ? 'max-age=600' : 'max-age=1';
+      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': cacheControl, vary: 'accept-language' }).end(value);
+    });
+    const api = cachedClient(ctx.server);
+    await api.get(p, lang('en'));
+    await api.get(p, lang('fr'));
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    const en = await api.get(p, lang('en'));
+    expect(en.cache?.state).to.equal('hit');
+    expect(en.data).to.equal('en');
+  });
+
   it('§4.1 a request matching no stored variant is a miss, and stores a third variant beside the others', async () => {
     const p = negotiated('no-match', 'accept-language');
     const api = cachedClient(ctx.server);
