@@ -194,13 +194,22 @@ async function invalidateTargets(ctx: CacheContext, request: CacheRequest, statu
     const url = normaliseUrl(target, ctx.options.ignoredParams);
     if (url !== undefined) urls.add(url);
   }
+  // The caller's own entries (its credentials and matched headers), and the URL's anonymous ones.
+  // Other callers' entries cannot be found without scanning the store; they run out by themselves.
+  const anonymous: CacheRequest | undefined =
+    request.keyParts === undefined ? undefined : { ...request, keyParts: { ...request.keyParts, headers: [], credentials: null } };
   for (const url of urls) {
     for (const method of ['GET', 'HEAD']) {
-      const key = await keyForUrl(request, method, url);
-      if (key === undefined) continue;
-      await ctx.store.delete(key);
-      await ctx.store.deleteAlias(key);
-      if (ctx.reporter.listening) ctx.reporter.event({ type: 'invalidate', key, url, message: `invalidated ${method} ${url} after ${request.method}` });
+      const keys = new Set<string>();
+      for (const view of [request, anonymous]) {
+        const key = view === undefined ? undefined : await keyForUrl(view, method, url);
+        if (key !== undefined) keys.add(key);
+      }
+      for (const key of keys) {
+        await ctx.store.delete(key);
+        await ctx.store.deleteAlias(key);
+        if (ctx.reporter.listening) ctx.reporter.event({ type: 'invalidate', key, url, message: `invalidated ${method} ${url} after ${request.method}` });
+      }
     }
   }
 }

@@ -59,6 +59,16 @@ describe('HTTP invalidation (RFC 9111 §4.4)', () => {
     expect((await api.head(p)).cache?.state).to.equal('miss');
   });
 
+  it('§4.4 an authenticated unsafe request also invalidates the anonymous entry of its URL', async () => {
+    const { p } = resource(ctx.server, 'invalidate-authenticated');
+    const api = cachedClient(ctx.server);
+    await api.get(p);
+    await api.get(p, { headers: { authorization: 'Bearer alice' } });
+    await api.put(p, { a: 1 }, { headers: { authorization: 'Bearer alice' } });
+    expect((await api.get(p)).cache?.state).to.equal('miss');
+    expect((await api.get(p, { headers: { authorization: 'Bearer alice' } })).cache?.state).to.equal('miss');
+  });
+
   it('§4.4 a cached POST (POST in `methods`) invalidates the stored GET as well', async () => {
     const { p } = resource(ctx.server, 'invalidate-cached-post');
     const api = cachedClient(ctx.server, { methods: ['get', 'head', 'post'] });
