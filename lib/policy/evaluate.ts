@@ -70,10 +70,9 @@ export function evaluate(entry: CacheEntry, req: PolicyRequest, settings: Policy
   }
 
   // Validation would need the network: under only-if-cached that is a 504 instead (§5.2.1.7).
-  const revalidate: Decision = offline
-    ? { kind: 'unsatisfiable' }
-    : { kind: 'revalidate', headers: revalidationHeaders(entry) };
-  if (mode === 'no-cache') return revalidate;
+  // Built only when chosen: a fresh hit needs no conditional headers.
+  const revalidate = (): Decision => (offline ? { kind: 'unsatisfiable' } : { kind: 'revalidate', headers: revalidationHeaders(entry) });
+  if (mode === 'no-cache') return revalidate();
 
   const staleness = stalenessMs(entry, now);
   if (!useCacheControl) {
@@ -82,26 +81,26 @@ export function evaluate(entry: CacheEntry, req: PolicyRequest, settings: Policy
     if (window > 0 && staleness <= window) {
       return { kind: 'stale-while-revalidate', headers: revalidationHeaders(entry) };
     }
-    return revalidate;
+    return revalidate();
   }
 
   const response = responseDirectives(entry.headers);
   // §5.2.1.4 (request) and §5.2.2.4 (response) no-cache: validate before any reuse.
-  if (request.has('no-cache') || response.has('no-cache')) return revalidate;
+  if (request.has('no-cache') || response.has('no-cache')) return revalidate();
 
   // §5.2.1.1: request max-age limits the age of what the client accepts, fresh or stale.
   const maxAge = directiveMs(request, 'max-age');
   const tooOld = maxAge !== undefined && currentAgeMs(entry, now) > maxAge;
-  if (tooOld) return revalidate;
+  if (tooOld) return revalidate();
 
   if (fresh) {
     // §5.2.1.3 min-fresh: "still be fresh for at least the specified number of seconds".
     const minFresh = directiveMs(request, 'min-fresh') ?? 0;
-    return entry.expiresAt - now >= minFresh ? serveFresh(entry, req, now) : revalidate;
+    return entry.expiresAt - now >= minFresh ? serveFresh(entry, req, now) : revalidate();
   }
 
   // §4.2.4: no stale response when must-revalidate, no-cache, or (shared) proxy-revalidate / s-maxage forbid it.
-  if (staleServingForbidden(response, settings.shared === true)) return revalidate;
+  if (staleServingForbidden(response, settings.shared === true)) return revalidate();
 
   // RFC 5861 §3 stale-while-revalidate, from the response or configured (an out-of-band contract,
   // §4.2.4). Not when the client asked for a fresh response (max-age without max-stale, min-fresh).
@@ -116,7 +115,7 @@ export function evaluate(entry: CacheEntry, req: PolicyRequest, settings: Policy
   const maxStale = directiveMs(request, 'max-stale');
   if (maxStale !== undefined && staleness <= maxStale) return { kind: 'stale' };
 
-  return revalidate;
+  return revalidate();
 }
 
 /**
