@@ -134,7 +134,7 @@ async function fromNetwork(
 /** A response built from a stored entry, with an up-to-date Age header (RFC 9111 §5.1). */
 function fromEntry(ctx: CacheContext, request: CacheRequest, { entry, key }: Found, state: CacheState, now: number): AxiosResponse {
   ctx.reporter.stats.hits++;
-  if (ctx.reporter.listening) ctx.reporter.event({ type: state === 'revalidated' ? 'revalidated' : state === 'stale' ? 'stale' : 'hit', key: request.key, url: request.url, message: `${state} ${request.method} ${request.url}` });
+  if (ctx.reporter.listening) ctx.reporter.event({ type: state === 'revalidated' ? 'revalidated' : state === 'stale' ? 'stale' : 'hit', key, url: request.url, message: `${state} ${request.method} ${request.url}` });
   const age = ageSeconds(entry, now);
   const meta = { key, state, createdAt: entry.createdAt, expiresAt: entry.expiresAt, age };
   const source = request.method === 'HEAD' ? { ...entry, body: EMPTY } : entry;
