@@ -1,3 +1,5 @@
+import type { InvalidValueInfo } from './storage/contract.js';
+
 /** Base class of every error axios-stash throws itself (never thrown on the request path). */
 export class AxiosStashError extends Error {
   /** Survives realms and the ESM/CJS split, where `instanceof` does not. */
@@ -7,7 +9,7 @@ export class AxiosStashError extends Error {
   override name = 'AxiosStashError';
 }
 
-/** Bad options: thrown by `setupCache` before any request runs, naming the option. */
+/** Bad options: thrown by `setupCache` and the storage factories before any request runs, naming the option. */
 export class CacheOptionsError extends AxiosStashError {
   override name = 'CacheOptionsError';
   constructor(
@@ -17,6 +19,29 @@ export class CacheOptionsError extends AxiosStashError {
   ) {
     super(`axios-stash: option \`${option}\` must be ${expected}; got ${describe(received)}`);
   }
+}
+
+/** The store rejected, or could not confirm, a write. */
+export class StoreWriteError extends AxiosStashError {
+  override name = 'StoreWriteError';
+}
+
+/** A store call did not settle within `storeTimeout`. */
+export class StoreTimeoutError extends AxiosStashError {
+  override name = 'StoreTimeoutError';
+}
+
+/** A stored value that is not a readable entry or alias of this format (read as a miss). */
+export class UnreadableValueError extends AxiosStashError {
+  override name = 'UnreadableValueError';
+  constructor(readonly info: InvalidValueInfo) {
+    super(`unreadable stored ${info.collection} ${info.key} (${info.kind}): ${info.error}`);
+  }
+}
+
+/** An optional storage driver is not installed; the message names the package to install. */
+export class MissingDriverError extends AxiosStashError {
+  override name = 'MissingDriverError';
 }
 
 export function isAxiosStashError(value: unknown): value is AxiosStashError {
