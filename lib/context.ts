@@ -1,4 +1,5 @@
 import type { AxiosAdapter } from 'axios';
+import type { Clock } from './clock.js';
 import type { ResolvedOptions } from './options.js';
 import type { Reporter } from './report.js';
 import type { SingleFlight } from './single-flight.js';
@@ -15,4 +16,6 @@ export interface CacheContext {
   readonly inner: AxiosAdapter;
   /** Background refreshes (stale-while-revalidate) under way, so tests and shutdown can await them. */
   readonly background: Set<Promise<unknown>>;
+  /** The one clock: read once per request, passed down as `now`. */
+  readonly now: Clock;
 }

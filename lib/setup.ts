@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { createCacheAdapter } from './adapter.js';
+import { type Clock, systemClock } from './clock.js';
 import type { CacheContext } from './context.js';
 import { AxiosStashError } from './errors.js';
 import { CacheManager } from './manager.js';
@@ -20,6 +21,17 @@ const INSTALLED = Symbol.for('axios-stash.installed');
  * Options are validated here, once: a bad option throws a CacheOptionsError naming it.
  */
 export function setupCache<T extends AxiosInstance>(instance: T, options: CacheOptions = {}): CachedAxiosInstance<T> {
+  return attachCache(instance, options, {});
+}
+
+/** What tests may replace, and users may not: not part of the public options. */
+export interface InternalSeams {
+  /** The cache's clock (lib/clock.ts); specs move time with it instead of sleeping. */
+  now?: Clock;
+}
+
+/** setupCache with internal seams; not exported from the package. */
+export function attachCache<T extends AxiosInstance>(instance: T, options: CacheOptions, seams: InternalSeams): CachedAxiosInstance<T> {
   if (typeof instance !== 'function' || typeof (instance as { defaults?: unknown }).defaults !== 'object') {
     throw new AxiosStashError('axios-stash: setupCache(instance) needs an axios instance, such as axios.create()');
   }
@@ -38,6 +50,7 @@ export function setupCache<T extends AxiosInstance>(instance: T, options: CacheO
     // The adapter axios would have used: the instance's own choice, else axios' default list.
     inner: axios.getAdapter(instance.defaults.adapter ?? axios.defaults.adapter),
     background: new Set(),
+    now: seams.now ?? systemClock,
   };
   // Values a store cannot read (another format major, another program's data, damage) are misses;
   // counting them as errors makes a shared store's version skew visible in stats() and debug.
