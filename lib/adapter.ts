@@ -3,26 +3,25 @@ import { backgroundConfig } from './background-agent.js';
 import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
 import { normaliseUrl } from './key.js';
-import { type Found, lookup } from './lookup.js';
+import { type StoredEntry, lookup } from './lookup.js';
 import { fetchFromNetwork } from './network.js';
-import { checkRequestOptions } from './options.js';
-import { ageSeconds, evaluate, invalidationTargets, missDecision } from './policy/index.js';
-import { type CacheRequest, describeRequest, keyForUrl } from './request.js';
-import { buildResponse, cachedRequest, plainHeaders, settle } from './response.js';
+import { ageSeconds, evaluate, invalidationTargets, isClientConditional, isSafeMethod, missDecision } from './policy/index.js';
+import { type CacheRequest, keyForUrl, toCacheRequest } from './request.js';
+import { buildResponse, cachedRequest, headerMapOf, settle } from './response.js';
+import { checkRequestOptions } from './settings.js';
 import type { CacheState } from './types.js';
 import type { CallerCancel } from './single-flight.js';
 
-/** Request headers that make a request the client's own conditional or partial request. */
-const CLIENT_CONDITIONALS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range'];
 const EMPTY = new Uint8Array(0);
 
 /**
  * The cache adapter: the only orchestrator. Order of operations for one request:
  *
- *  1. options  validate `config.cache` (instance options were resolved once by setupCache)
+ *  1. settings validate `config.cache` (instance options were resolved once by setupCache);
+ *              merged with the instance options and urlTtl rules in step 3 (lib/settings.ts)
  *  2. bypass   `cache: false`, Range requests and methods that are not cacheable go straight to
  *              the network; a successful unsafe request invalidates what it names (RFC 9111 4.4)
- *  3. key      describeRequest: normalised URL, key, resolved settings (lib/request.ts)
+ *  3. key      toCacheRequest: normalised URL, key, resolved settings (lib/request.ts)
  *  4. lookup   the stored entry, following redirect and Vary aliases (lib/lookup.ts)
  *  5. decide   policy.evaluate → fresh | stale | not-modified | revalidate | miss | ... (lib/policy/)
  *  6. respond  from the entry, a fresh response object per caller (lib/response.ts)
@@ -32,17 +31,18 @@ const EMPTY = new Uint8Array(0);
  *
  * axios runs transformResponse, validateStatus-driven errors and interceptors after this, on hits
  * as on misses. A failing store never fails a request: GuardedStore turns it into a miss.
+ * The clock is read once per request (`ctx.now()`), and that `now` is what every decision sees.
  */
 export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
   return async function axiosStashAdapter(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
-    // 1. options
+    // 1. settings
     const overrides = checkRequestOptions(config.cache);
     const method = (config.method ?? 'get').toUpperCase();
 
     // 2. bypass
     if (overrides === false || config.headers.has('range')) return passThrough(ctx, config);
     if (!ctx.options.methods.includes(method)) {
-      if (SAFE_METHODS.has(method)) return passThrough(ctx, config);
+      if (isSafeMethod(method)) return passThrough(ctx, config);
       let response: AxiosResponse;
       try {
         response = await passThrough(ctx, config);
@@ -58,7 +58,7 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
     }
 
     // 3. key
-    const request = await describeRequest(config, method, overrides, ctx.options);
+    const request = await toCacheRequest(config, method, overrides, ctx.options);
     if (request === undefined) return passThrough(ctx, config);
     const mode = request.settings.mode;
 
@@ -67,7 +67,7 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
 
     // 5. decide and 6. respond
     if (found !== undefined) {
-      const now = Date.now();
+      const now = ctx.now();
       const decision = evaluate(found.entry, request.policy, request.settings, now);
       switch (decision.kind) {
         case 'fresh':
@@ -96,19 +96,16 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
   };
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
-
 async function fromNetwork(
   ctx: CacheContext,
   request: CacheRequest,
-  found: Found | undefined,
+  found: StoredEntry | undefined,
   conditional: Record<string, string> | undefined,
 ): Promise<AxiosResponse> {
   const { config } = request;
   // The client's own conditional request is answered by the origin for this caller only: it
   // neither joins nor feeds a shared flight, and its answer (often a 304) is not stored.
-  const clientConditional = CLIENT_CONDITIONALS.some((name) => request.policy.headers[name] !== undefined);
-  const store = request.settings.mode !== 'no-store' && !clientConditional;
+  const store = request.settings.mode !== 'no-store' && !isClientConditional(request.policy.headers);
   // What is not stored is not shared: such a request runs on its own, under its own cancellation.
   const result = store
     ? await ctx.flights.run(request.key, (signal) => fetchFromNetwork(ctx, request, { signal }, found, conditional, true), cancelOf(config))
@@ -116,14 +113,15 @@ async function fromNetwork(
 
   switch (result.kind) {
     case 'revalidated':
-      return fromEntry(ctx, request, result.stored, 'revalidated', Date.now());
+      // Aged from when the 304 arrived, the entry's new response_time.
+      return fromEntry(ctx, request, result.stored, 'revalidated', result.stored.entry.responseTime);
     case 'stale-if-error':
       if (ctx.reporter.listening) ctx.reporter.event({ type: 'stale', key: request.key, url: request.url, message: `network failed; serving stale ${request.url}` });
-      return fromEntry(ctx, request, result.stored, 'stale', Date.now());
-    case 'network': {
+      return fromEntry(ctx, request, result.stored, 'stale', ctx.now());
+    case 'fetched': {
       ctx.reporter.stats.misses++;
       if (ctx.reporter.listening) ctx.reporter.event({ type: 'miss', key: request.key, url: request.url, message: `miss ${request.method} ${request.url}` });
-      if (!SAFE_METHODS.has(request.method)) await invalidateTargets(ctx, request, result.response.status, result.response.headers);
+      if (!isSafeMethod(request.method)) await invalidateTargets(ctx, request, result.response.status, result.response.headers);
       const stored = result.stored;
       const meta = { key: stored?.key ?? request.key, state: 'miss' as const, createdAt: stored?.entry.createdAt, expiresAt: stored?.entry.expiresAt, age: 0 };
       return settle(buildResponse(result.response, config, meta, result.request));
@@ -132,7 +130,7 @@ async function fromNetwork(
 }
 
 /** A response built from a stored entry, with an up-to-date Age header (RFC 9111 §5.1). */
-function fromEntry(ctx: CacheContext, request: CacheRequest, { entry, key }: Found, state: CacheState, now: number): AxiosResponse {
+function fromEntry(ctx: CacheContext, request: CacheRequest, { entry, key }: StoredEntry, state: CacheState, now: number): AxiosResponse {
   ctx.reporter.stats.hits++;
   if (ctx.reporter.listening) ctx.reporter.event({ type: state === 'revalidated' ? 'revalidated' : state === 'stale' ? 'stale' : 'hit', key, url: request.url, message: `${state} ${request.method} ${request.url}` });
   const age = ageSeconds(entry, now);
@@ -142,7 +140,7 @@ function fromEntry(ctx: CacheContext, request: CacheRequest, { entry, key }: Fou
 }
 
 /** The client's own conditional request, satisfied by a fresh entry: 304 with the entry's headers. */
-function notModified(ctx: CacheContext, request: CacheRequest, { entry, key }: Found, now: number): AxiosResponse {
+function notModified(ctx: CacheContext, request: CacheRequest, { entry, key }: StoredEntry, now: number): AxiosResponse {
   ctx.reporter.stats.hits++;
   const age = ageSeconds(entry, now);
   const { ['content-length']: _length, ...headers } = entry.headers;
@@ -161,7 +159,7 @@ function gatewayTimeout(ctx: CacheContext, request: CacheRequest): AxiosResponse
  * stale-while-revalidate: the caller already has the stale entry; the refresh runs once per key
  * and its failure is reported, never rejected into the void.
  */
-function refreshInBackground(ctx: CacheContext, request: CacheRequest, found: Found, conditional: Record<string, string>): void {
+function refreshInBackground(ctx: CacheContext, request: CacheRequest, found: StoredEntry, conditional: Record<string, string>): void {
   if (ctx.flights.has(request.key)) return;
   // Nobody waits for this request: it must not keep the process alive (lib/background-agent.ts).
   const background: CacheRequest = { ...request, config: backgroundConfig(request.config) };
@@ -175,16 +173,16 @@ function refreshInBackground(ctx: CacheContext, request: CacheRequest, found: Fo
 }
 
 async function passThrough(ctx: CacheContext, config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
-  const response = await ctx.inner(config);
+  const response = await ctx.networkAdapter(config);
   response.cached = false;
   return response;
 }
 
 /** RFC 9111 §4.4: a successful unsafe request invalidates the entries of the URLs it names. */
 async function invalidate(ctx: CacheContext, config: InternalAxiosRequestConfig, method: string, response: AxiosResponse): Promise<void> {
-  const request = await describeRequest(config, 'GET', undefined, ctx.options);
+  const request = await toCacheRequest(config, 'GET', undefined, ctx.options);
   if (request === undefined) return;
-  await invalidateTargets(ctx, { ...request, method, policy: { ...request.policy, method } }, response.status, plainHeaders(response.headers));
+  await invalidateTargets(ctx, { ...request, method, policy: { ...request.policy, method } }, response.status, headerMapOf(response.headers));
 }
 
 async function invalidateTargets(ctx: CacheContext, request: CacheRequest, status: number, headers: CacheEntry['headers']): Promise<void> {

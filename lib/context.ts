@@ -1,19 +1,19 @@
 import type { AxiosAdapter } from 'axios';
 import type { Clock } from './clock.js';
-import type { ResolvedOptions } from './options.js';
+import type { FetchOutcome } from './fetch-outcome.js';
 import type { Reporter } from './report.js';
+import type { ResolvedOptions } from './settings.js';
 import type { SingleFlight } from './single-flight.js';
 import type { GuardedStore } from './storage/guarded-store.js';
-import type { NetworkResult } from './network.js';
 
 /** Everything one cached axios instance shares between its adapter and its manager. */
 export interface CacheContext {
   readonly options: ResolvedOptions;
   readonly store: GuardedStore;
   readonly reporter: Reporter;
-  readonly flights: SingleFlight<NetworkResult>;
+  readonly flights: SingleFlight<FetchOutcome>;
   /** The adapter axios would have used without the cache (http, fetch or xhr). */
-  readonly inner: AxiosAdapter;
+  readonly networkAdapter: AxiosAdapter;
   /** Background refreshes (stale-while-revalidate) under way, so tests and shutdown can await them. */
   readonly background: Set<Promise<unknown>>;
   /** The one clock: read once per request, passed down as `now`. */

@@ -33,8 +33,9 @@ export interface CacheEntry {
   /** ms since epoch: end of the store lifetime (freshness + stale windows + keepStale). */
   deleteAt: number;
   /**
-   * A lifetime in ms given by the ttl options (request, urlTtl, instance) at store time, used
-   * when the response carries no explicit freshness of its own. Kept so a 304 can recompute.
+   * The lifetime in ms the ttl options (request, urlTtl, instance) gave the response when it was
+   * stored, for a response without explicit freshness of its own. Kept so a 304 can recompute.
+   * (Serialized as `ttl`.)
    */
-  ttl?: number;
+  assignedLifetime?: number;
 }

@@ -19,6 +19,13 @@ export class CacheOptionsError extends AxiosStashError {
   ) {
     super(`axios-stash: option \`${option}\` must be ${expected}; got ${describe(received)}`);
   }
+
+  /** An option nobody knows (often a typo): names it and lists the known ones. */
+  static unknown(option: string, known: Iterable<string>): CacheOptionsError {
+    const error = new CacheOptionsError(option, `one of ${[...known].join(', ')}`, option);
+    error.message = `axios-stash: unknown option \`${option}\`; the known options are ${[...known].join(', ')}`;
+    return error;
+  }
 }
 
 /** The store rejected, or could not confirm, a write. */

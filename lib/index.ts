@@ -7,7 +7,7 @@
 import './types.js';
 
 export { setupCache, type CachedAxiosInstance } from './setup.js';
-export { CacheManager } from './manager.js';
+export type { CacheManager } from './manager.js';
 export {
   NEVER_EXPIRE,
   EXPIRE_IMMEDIATELY,
@@ -15,7 +15,6 @@ export {
   type CacheOptions,
   type CacheRequestOptions,
   type CacheMode,
-  type CacheEvent,
   type Ttl,
 } from './options.js';
 export type { Duration } from './duration.js';
@@ -24,12 +23,20 @@ export {
   keyvStorage,
   KeyvStorage,
   keyvSerialization,
-  StoreWriteError,
   type KeyvStorageOptions,
   type InvalidValueInfo,
 } from './storage/keyv-storage.js';
 export type { CacheStore } from './storage/contract.js';
 export type { CacheEntry, HeaderMap, HeaderValue } from './entry.js';
 export type { CacheMeta, CacheState } from './types.js';
-export type { CacheStats } from './report.js';
-export { AxiosStashError, CacheOptionsError, isAxiosStashError } from './errors.js';
+export type { CacheEvent, CacheStats } from './report.js';
+export {
+  AxiosStashError,
+  CacheOptionsError,
+  StoreWriteError,
+  StoreTimeoutError,
+  UnreadableValueError,
+  MissingDriverError,
+  isAxiosStashError,
+} from './errors.js';
+export type { AliasRecord, RedirectAlias, VaryAlias } from './alias.js';

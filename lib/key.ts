@@ -1,5 +1,5 @@
 import axios, { type InternalAxiosRequestConfig } from 'axios';
-import { FORMAT_MAJOR } from './format.js';
+import { FORMAT_MAJOR } from './format-version.js';
 import { BoundedMemo } from './bounded-memo.js';
 import { sha256Hex, sha256HexBytes } from './hash.js';
 

@@ -5,21 +5,43 @@ import type { CacheStats } from './report.js';
 
 /**
  * `api.cache`: inspection and management of one instance's cache. Every store call goes through
- * the guarded store, so a broken store makes these report and return empty-handed, not throw.
+ * the guarded store (time-out, catch, report), so a broken store makes these report and come back
+ * empty-handed, never throw.
  */
-export class CacheManager {
-  constructor(private readonly ctx: CacheContext) {}
-
-  /** The stored entry under `key`, or undefined. */
-  get(key: string): Promise<CacheEntry | undefined> {
-    return this.ctx.store.get(key);
-  }
-
+export interface CacheManager {
+  /** The stored entry under `key`, or undefined. Entries are read-only: never mutate one. */
+  get(key: string): Promise<CacheEntry | undefined>;
   /**
    * Deletes by key, or by URL (anything with `://`): the GET and HEAD entries of that URL as an
    * anonymous request (no matched headers, no credentials) and their redirect/Vary aliases.
    * Resolves true when every delete was confirmed by the store.
    */
+  delete(keyOrUrl: string): Promise<boolean>;
+  /** Removes every entry and alias of this cache. Resolves false when the store failed. */
+  clear(): Promise<boolean>;
+  /** Keys of the stored entries. A store that fails mid-way ends the iteration (and is reported). */
+  keys(): AsyncIterableIterator<string>;
+  /** Removes expired and unreadable entries from stores that keep them until read (SQLite, files, SQL Keyv stores). Resolves how many went. */
+  prune(): Promise<number>;
+  /** A snapshot of the counters. */
+  stats(): CacheStats;
+  /** Resolves once every background refresh (stale-while-revalidate) under way has settled. */
+  idle(): Promise<void>;
+  /** Releases the store's connections and file handles. */
+  close(): Promise<void>;
+}
+
+export function createCacheManager(ctx: CacheContext): CacheManager {
+  return new Manager(ctx);
+}
+
+class Manager implements CacheManager {
+  constructor(private readonly ctx: CacheContext) {}
+
+  get(key: string): Promise<CacheEntry | undefined> {
+    return this.ctx.store.get(key);
+  }
+
   async delete(keyOrUrl: string): Promise<boolean> {
     const keys = keyOrUrl.includes('://') ? await this.keysForUrl(keyOrUrl) : [keyOrUrl];
     let ok = true;
@@ -30,46 +52,28 @@ export class CacheManager {
     return ok;
   }
 
-  /** Removes every entry and alias of this cache. */
   clear(): Promise<boolean> {
     return this.ctx.store.clear();
   }
 
-  /** Keys of the stored entries. A store that fails mid-way ends the iteration (and is reported). */
-  async *keys(): AsyncIterableIterator<string> {
-    try {
-      for await (const key of this.ctx.store.store.keys()) yield key;
-    } catch (error) {
-      this.ctx.reporter.error('keys', error);
-    }
+  keys(): AsyncIterableIterator<string> {
+    return this.ctx.store.keys();
   }
 
-  /**
-   * Removes expired entries from stores that keep them until read (SQLite, files, SQL Keyv
-   * stores; Redis and memory expire on their own). Resolves how many were removed.
-   */
-  async prune(): Promise<number> {
-    try {
-      return (await this.ctx.store.store.prune?.()) ?? 0;
-    } catch (error) {
-      this.ctx.reporter.error('prune', error);
-      return 0;
-    }
+  prune(): Promise<number> {
+    return this.ctx.store.prune();
   }
 
-  /** A snapshot of the counters. */
   stats(): CacheStats {
     return { ...this.ctx.reporter.stats };
   }
 
-  /** Resolves once every background refresh (stale-while-revalidate) under way has settled. */
   async idle(): Promise<void> {
     while (this.ctx.background.size > 0) await Promise.allSettled([...this.ctx.background]);
   }
 
-  /** Releases the store's connections and file handles. */
   async close(): Promise<void> {
-    await this.ctx.store.store.close?.();
+    await this.ctx.store.close();
   }
 
   private async keysForUrl(url: string): Promise<string[]> {

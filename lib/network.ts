@@ -1,36 +1,30 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import type { CacheContext } from './context.js';
+import type { FetchOutcome } from './fetch-outcome.js';
 import { normaliseUrl } from './key.js';
-import { mergeNotModified, notModifiedApplies, staleIfErrorAllowed } from './policy/index.js';
-import type { Found } from './lookup.js';
-import { type NetworkResponse, persist, write } from './persist.js';
+import type { StoredEntry } from './lookup.js';
+import type { NetworkResponse } from './network-response.js';
+import { freshenWithHead, isStaleIfErrorStatus, mergeNotModified, notModifiedApplies, staleIfErrorAllowed } from './policy/index.js';
+import { persist, write } from './persist.js';
 import { type CacheRequest, keyForUrl } from './request.js';
-import { buildResponse, plainHeaders, toBytes } from './response.js';
-
-/** What one trip to the origin produced, shared by every caller of the flight. */
-export type NetworkResult =
-  | { kind: 'network'; response: NetworkResponse; request: unknown; stored: Found | undefined }
-  | { kind: 'revalidated'; stored: Found }
-  | { kind: 'stale-if-error'; stored: Found };
-
-/** Statuses that count as an error for stale-if-error (RFC 5861 §4). */
-const ERROR_STATUSES = new Set([500, 502, 503, 504]);
+import { buildResponse, headerMapOf, toBytes } from './response.js';
 
 /**
  * Step 7: one request to the origin through the wrapped adapter (http, fetch or xhr), run once
  * per key by the single-flight. It always asks for raw bytes and accepts every status, so that
  * the bytes can be stored and each caller gets its own response, settled by its own
- * validateStatus. With a stored entry it revalidates: a 304 freshens the entry (RFC 9111 4.3.4),
- * and an error may be answered by the stale entry (stale-if-error).
+ * validateStatus. With a stored entry it revalidates: a 304 freshens the entry (RFC 9111 §4.3.4),
+ * and an error may be answered by the stale entry (stale-if-error). The clock is read when the
+ * request leaves and when its answer arrives (RFC 9111 §4.2.3 request_time, response_time).
  */
 export async function fetchFromNetwork(
   ctx: CacheContext,
   request: CacheRequest,
   cancel: Pick<InternalAxiosRequestConfig, 'signal' | 'cancelToken'>,
-  stored: Found | undefined,
+  stored: StoredEntry | undefined,
   conditional: Record<string, string> | undefined,
   store: boolean,
-): Promise<NetworkResult> {
+): Promise<FetchOutcome> {
   const conditionalSent = conditional !== undefined && Object.keys(conditional).length > 0;
   let headers = request.config.headers;
   if (conditionalSent) {
@@ -48,21 +42,21 @@ export async function fetchFromNetwork(
     signal,
     cancelToken: cancel.cancelToken,
   };
-  const requestTime = Date.now();
+  const requestTime = ctx.now();
   let raw;
   try {
-    raw = await ctx.inner(config);
+    raw = await ctx.networkAdapter(config);
   } catch (error) {
-    if (stored && !signal?.aborted && staleIfErrorAllowed(stored.entry, request.policy, request.settings, Date.now())) {
+    if (stored && !signal?.aborted && staleIfErrorAllowed(stored.entry, request.policy, request.settings, ctx.now())) {
       return { kind: 'stale-if-error', stored };
     }
     throw error;
   }
-  const responseTime = Date.now();
+  const responseTime = ctx.now();
   const response: NetworkResponse = {
     status: raw.status,
     statusText: raw.statusText ?? '',
-    headers: plainHeaders(raw.headers),
+    headers: headerMapOf(raw.headers),
     body: toBytes(raw.data) ?? new Uint8Array(0),
     requestTime,
     responseTime,
@@ -77,7 +71,7 @@ export async function fetchFromNetwork(
     if (store) await write(ctx, stored.key, entry, responseTime);
     return { kind: 'revalidated', stored: { entry, key: stored.key } };
   }
-  if (stored && ERROR_STATUSES.has(response.status) && staleIfErrorAllowed(stored.entry, request.policy, request.settings, responseTime)) {
+  if (stored && isStaleIfErrorStatus(response.status) && staleIfErrorAllowed(stored.entry, request.policy, request.settings, responseTime)) {
     return { kind: 'stale-if-error', stored };
   }
   if (store && request.method === 'HEAD' && response.status >= 200 && response.status < 300) {
@@ -88,27 +82,17 @@ export async function fetchFromNetwork(
         buildResponse(response, request.config, { key: request.key, state: 'miss', createdAt: undefined, expiresAt: undefined, age: 0 }, raw.request),
       )
     : undefined;
-  return { kind: 'network', response, request: raw.request, stored: persisted };
+  return { kind: 'fetched', response, request: raw.request, stored: persisted };
 }
 
-/**
- * RFC 9111 §4.3.5: a HEAD response may freshen the stored GET response of the same URL when its
- * validators (and Content-Length) identify it; when they do not, the stored GET is stale now.
- */
+/** A HEAD response freshens (or marks stale) the stored GET response of its URL (policy: freshenWithHead). */
 async function freshenStoredGet(ctx: CacheContext, request: CacheRequest, head: NetworkResponse): Promise<void> {
   const getKey = await keyForUrl(request, 'GET', request.url);
   if (getKey === undefined) return;
   const entry = await ctx.store.get(getKey);
   if (entry === undefined || entry.method !== 'GET' || entry.url !== request.url) return;
-  const length = head.headers['content-length'];
-  const sameLength = length === undefined || entry.headers['content-length'] === undefined || String(length) === String(entry.headers['content-length']);
   const now = head.responseTime;
-  const getRequest = { ...request.policy, method: 'GET' };
-  const updated =
-    sameLength && notModifiedApplies(entry, head)
-      ? mergeNotModified(entry, head, getRequest, request.settings, now)
-      : { ...entry, expiresAt: Math.min(entry.expiresAt, now) };
-  await write(ctx, getKey, updated, now);
+  await write(ctx, getKey, freshenWithHead(entry, head, { ...request.policy, method: 'GET' }, request.settings, now), now);
 }
 
 /** The final URL after redirects, as the http adapter (follow-redirects) or fetch/xhr report it. */

@@ -1,35 +1,29 @@
-import type { AxiosResponse } from 'axios';
+import type { AxiosResponse, AxiosResponseHeaders } from 'axios';
 import type { CacheContext } from './context.js';
-import type { CacheEntry, HeaderMap } from './entry.js';
+import type { CacheEntry } from './entry.js';
+import type { StoredEntry } from './lookup.js';
+import type { NetworkResponse } from './network-response.js';
 import { DO_NOT_CACHE } from './options.js';
-import { formatHttpDate, freshness, storable, varyNames, varyValues, type PolicyResponse } from './policy/index.js';
+import { freshness, storable, storedHeaders, varyNames, varyValues } from './policy/index.js';
 import { type CacheRequest, keyForUrl, variantKey } from './request.js';
-import { type Found, formatVaryAlias, parseVaryAlias } from './lookup.js';
-
-/** A response from the network, as raw bytes with its timing (RFC 9111 4.2.3). */
-export interface NetworkResponse extends PolicyResponse {
-  statusText: string;
-  body: Uint8Array;
-  /** Normalised final URL when the request was redirected. */
-  finalUrl: string | undefined;
-}
 
 /**
  * Step 8: stores a network response when the policy, the ttl options and the filter allow it.
  * Resolves the stored entry and its key, or undefined when nothing was (or could be) written.
+ * `now` is the request's one clock reading, taken when the response arrived.
  */
 export async function persist(
   ctx: CacheContext,
   request: CacheRequest,
   response: NetworkResponse,
   now: number,
-  userResponse: () => AxiosResponse,
-): Promise<Found | undefined> {
+  callerResponse: () => AxiosResponse,
+): Promise<StoredEntry | undefined> {
   const { settings } = request;
   if (request.ttl === DO_NOT_CACHE) return skip(ctx, request, 'ttl is DO_NOT_CACHE');
   if (!storable(request.policy, response, settings)) return skip(ctx, request, `response ${response.status} is not storable`);
-  if (ctx.options.filter !== undefined && !safeFilter(ctx, request, userResponse)) return skip(ctx, request, 'filter returned false');
-  response = { ...response, headers: storedHeaders(response.headers, settings.shared, response.responseTime) };
+  if (ctx.options.filter !== undefined && !passesFilter(ctx, request, callerResponse)) return skip(ctx, request, 'filter returned false');
+  response = { ...response, headers: storedHeaders(response.headers, settings, response.responseTime) };
 
   const { expiresAt, deleteAt } = freshness(request.policy, response, settings, now);
   if (!(deleteAt > now)) return skip(ctx, request, 'nothing could use the entry: no freshness, no validator, no stale window');
@@ -48,9 +42,9 @@ export async function persist(
     createdAt: now,
     expiresAt,
     deleteAt,
-    ...(settings.ttl === undefined ? {} : { ttl: settings.ttl }),
+    ...(settings.ttl === undefined ? {} : { assignedLifetime: settings.ttl }),
   };
-  const ttl = deleteAt - now;
+  const lifetime = deleteAt - now;
 
   // A redirected response is stored under its final URL's key; the original key becomes an alias.
   let baseKey = request.key;
@@ -58,32 +52,32 @@ export async function persist(
     const finalKey = await keyForUrl(request, request.method, response.finalUrl);
     if (finalKey !== undefined) {
       baseKey = finalKey;
-      await ctx.store.setAlias(request.key, finalKey, ttl);
+      await ctx.store.setAlias(request.key, { kind: 'redirect', target: finalKey }, lifetime);
     }
   }
   let key = baseKey;
   if (names.length > 0) {
-    // Several variants of one URL coexist: each under its own key, found through a Vary alias
-    // whose generation they share (lib/lookup.ts): a new one when the URL has no alias (yet, or
-    // any more since an invalidation) or varies on other headers now.
-    const current = parseVaryAlias((await ctx.store.getAlias(baseKey)) ?? '');
-    const same = current !== undefined && current.names.join(',') === names.join(',');
-    const generation = same ? current.generation : newGeneration();
+    // Several variants of one URL coexist, each under its own key, found through the URL's Vary
+    // alias (lib/alias.ts): a new generation when the URL has no alias (yet, or any more since an
+    // invalidation) or varies on other headers now.
+    const current = await ctx.store.getAlias(baseKey);
+    const same = current?.kind === 'vary' && current.names.join(',') === names.join(',') ? current : undefined;
+    const generation = same?.generation ?? newGeneration(now);
     // The alias must outlive every variant it leads to, not just the one stored last.
-    const until = Math.max(same ? current.until : 0, deleteAt);
+    const until = Math.max(same?.until ?? 0, deleteAt);
     key = await variantKey(baseKey, entry.varyHeaders, generation);
-    await ctx.store.setAlias(baseKey, formatVaryAlias({ names, generation, until }), until - now);
+    await ctx.store.setAlias(baseKey, { kind: 'vary', names, generation, until }, until - now);
     await ctx.store.delete(baseKey);
   }
   return (await write(ctx, key, entry, now)) ? { entry, key } : undefined;
 }
 
 /** A Vary alias generation: unique enough that two generations of one URL never share keys. */
-function newGeneration(): string {
-  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+function newGeneration(now: number): string {
+  return `${now.toString(36)}${Math.random().toString(36).slice(2, 10)}`;
 }
 
-/** Writes an entry with its store lifetime; counts it only when the store confirmed it. */
+/** Writes an entry for the rest of its store lifetime; counts it only when the store confirmed it. */
 export async function write(ctx: CacheContext, key: string, entry: CacheEntry, now: number): Promise<boolean> {
   const ok = await ctx.store.set(key, entry, entry.deleteAt - now);
   if (ok) {
@@ -93,28 +87,19 @@ export async function write(ctx: CacheContext, key: string, entry: CacheEntry, n
   return ok;
 }
 
-/** Hop-by-hop fields (RFC 9110 §7.6.1): RFC 9111 §3.1 keeps them out of a stored response. */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
-
 /**
- * The headers an entry keeps: without hop-by-hop fields and those the Connection field names
- * (§3.1), without Set-Cookie in a shared cache (§7.3: one user's cookie must not reach another),
- * and with a Date when the origin sent none (RFC 9110 §6.6.1: the recipient adds its receipt time).
+ * Runs the user's filter on the response as this request's caller will see it: `data` parsed by
+ * the request's own transformResponse (as axios' dispatchRequest does after the adapter), so a
+ * JSON body is an object. A filter (or transform) that throws stores nothing and is reported.
  */
-function storedHeaders(headers: HeaderMap, shared: boolean, responseTime: number): HeaderMap {
-  const drop = new Set(HOP_BY_HOP);
-  const connection = headers['connection'];
-  for (const token of (Array.isArray(connection) ? connection.join(',') : (connection ?? '')).split(',')) drop.add(token.trim().toLowerCase());
-  if (shared) drop.add('set-cookie');
-  const kept: HeaderMap = {};
-  for (const name in headers) if (!drop.has(name)) kept[name] = headers[name]!;
-  if (kept['date'] === undefined) kept['date'] = formatHttpDate(responseTime);
-  return kept;
-}
-
-function safeFilter(ctx: CacheContext, request: CacheRequest, userResponse: () => AxiosResponse): boolean {
+function passesFilter(ctx: CacheContext, request: CacheRequest, callerResponse: () => AxiosResponse): boolean {
   try {
-    return ctx.options.filter!(userResponse()) !== false;
+    const response = callerResponse();
+    const { config } = response;
+    const transforms = config.transformResponse === undefined ? [] : [config.transformResponse].flat();
+    let data: unknown = response.data;
+    for (const transform of transforms) data = transform.call(config, data, response.headers as AxiosResponseHeaders, response.status);
+    return ctx.options.filter!({ ...response, data }) !== false;
   } catch (error) {
     ctx.reporter.event({ type: 'error', operation: 'filter', key: request.key, error, message: `filter threw; not storing: ${String(error)}` });
     return false;

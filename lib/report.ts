@@ -1,4 +1,14 @@
-import type { CacheEvent } from './options.js';
+/** What happened inside the cache; passed to the `debug` logger. Owned by the reporter, its only producer. */
+export interface CacheEvent {
+  type: 'hit' | 'miss' | 'store' | 'skip' | 'revalidated' | 'stale' | 'invalidate' | 'error';
+  key?: string;
+  url?: string;
+  /** For `error`: which store operation failed. */
+  operation?: string;
+  error?: unknown;
+  message: string;
+}
+
 
 /** Counters of one cache instance, as returned by `api.cache.stats()`. */
 export interface CacheStats {

@@ -1,5 +1,6 @@
 import type { InternalAxiosRequestConfig } from 'axios';
-import { DO_NOT_CACHE, type CacheRequestOptions, type ResolvedOptions, type ResolvedTtl, resolveStaleIfError, resolveStaleWhileRevalidate, resolveTtl } from './options.js';
+import type { CacheRequestOptions } from './options.js';
+import { type ResolvedOptions, type ResolvedTtl, requestSettings } from './settings.js';
 import { bodyDigest, CREDENTIAL_HEADERS, credentialDigest, type PlainHeaders, hashKey, type KeyParts, matchedHeaders, normaliseRequestUrl, requestCredentials } from './key.js';
 import type { PolicyRequest, PolicySettings } from './policy/index.js';
 import { sha256Hex } from './hash.js';
@@ -20,10 +21,11 @@ export interface CacheRequest {
 }
 
 /**
- * Builds the CacheRequest, or returns undefined when the request cannot be cached at all
- * (unparseable URL, a body that cannot be keyed): such requests go to the network untouched.
+ * Step 3: the request as the cache sees it (its normalised URL, key, policy view and settings), or
+ * undefined when it cannot be cached at all (unparseable URL, a body that cannot be keyed): such
+ * requests go to the network untouched.
  */
-export async function describeRequest(
+export async function toCacheRequest(
   config: InternalAxiosRequestConfig,
   method: string,
   overrides: CacheRequestOptions | undefined,
@@ -41,22 +43,7 @@ export async function describeRequest(
     if (headers === rawHeaders) headers = { ...rawHeaders };
     headers[name] = `sha256:${await credentialDigest(value, options.credentialSalt)}`;
   }
-  const ttl = resolveRequestTtl(overrides, url, options);
-  const settings: PolicySettings = {
-    cacheControl: options.cacheControl,
-    shared: options.shared,
-    heuristic: options.heuristic,
-    methods: options.methods,
-    statuses: options.statuses,
-    ttl: ttl === DO_NOT_CACHE ? undefined : ttl,
-    staleIfError: overrides?.staleIfError === undefined ? options.staleIfError : resolveStaleIfError('cache.staleIfError', overrides.staleIfError),
-    staleWhileRevalidate:
-      overrides?.staleWhileRevalidate === undefined
-        ? options.staleWhileRevalidate
-        : resolveStaleWhileRevalidate('cache.staleWhileRevalidate', overrides.staleWhileRevalidate),
-    keepStale: options.keepStale,
-    mode: overrides?.mode ?? 'default',
-  };
+  const { settings, ttl } = requestSettings(overrides, url, options);
   const policy: PolicyRequest = { method, url, headers };
 
   const custom = overrides?.key ?? options.key?.(config);
@@ -84,18 +71,11 @@ export function keyForUrl(request: CacheRequest, method: string, url: string): s
 
 /**
  * The key of one Vary variant: the base key, the generation of the URL's Vary alias (see
- * lib/lookup.ts) and the normalised values of the varying headers.
+ * lib/alias.ts) and the normalised values of the varying headers.
  */
 export function variantKey(baseKey: string, values: Record<string, string>, generation = ''): string | Promise<string> {
   const base = generation === '' ? baseKey : `${baseKey};${generation}`;
   return sha256Hex(JSON.stringify([base, Object.entries(values).sort((a, b) => (a[0] < b[0] ? -1 : 1))]));
-}
-
-/** Expiration precedence below the response headers: request ttl, then urlTtl, then instance ttl. */
-function resolveRequestTtl(overrides: CacheRequestOptions | undefined, url: string, options: ResolvedOptions): ResolvedTtl | undefined {
-  if (overrides?.ttl !== undefined) return resolveTtl('cache.ttl', overrides.ttl);
-  for (const { pattern, ttl } of options.urlTtl) if (pattern.matches(url)) return ttl;
-  return options.ttl;
 }
 
 function plainRequestHeaders(config: InternalAxiosRequestConfig): PlainHeaders {

@@ -79,8 +79,8 @@ export function toBytes(data: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-/** A plain header map (lowercase names) from axios' response headers. */
-export function plainHeaders(headers: unknown): HeaderMap {
+/** A header map (lowercase names, arrays kept) from axios' response headers or a plain object. */
+export function headerMapOf(headers: unknown): HeaderMap {
   const out: HeaderMap = {};
   const source = headers instanceof AxiosHeaders ? headers.toJSON() : ((headers ?? {}) as Record<string, unknown>);
   for (const [name, value] of Object.entries(source)) {
@@ -90,7 +90,8 @@ export function plainHeaders(headers: unknown): HeaderMap {
   return out;
 }
 
-export interface BuiltResponse {
+/** The parts of a response a caller's axios response is built from (stored or from the network). */
+export interface ResponseParts {
   status: number;
   statusText: string;
   headers: HeaderMap;
@@ -99,7 +100,7 @@ export interface BuiltResponse {
 
 /** An axios response for one caller, from stored or network bytes. */
 export function buildResponse(
-  source: BuiltResponse,
+  source: ResponseParts,
   config: InternalAxiosRequestConfig,
   meta: CacheMeta,
   request: unknown,

@@ -36,7 +36,7 @@
  */
 import * as devalue from 'devalue';
 import type { CacheEntry, HeaderMap, HeaderValue } from './entry.js';
-import { FORMAT_MAJOR } from './format.js';
+import { FORMAT_MAJOR } from './format-version.js';
 
 /**
  * devalue's major version this build writes and reads. Kept as a constant (the core must not read
@@ -104,7 +104,7 @@ const base64Length = (n: number): number => Math.ceil(n / 3) * 4;
  * keys (it throws "Cannot stringify objects with __proto__ keys"), and a header map comes from the
  * network. Values become strings; `undefined`/`null` values are dropped.
  */
-function plainHeaders(headers: Record<string, unknown>): HeaderMap {
+function serializableHeaders(headers: Record<string, unknown>): HeaderMap {
   const out: HeaderMap = {};
   for (const name of Object.keys(headers)) {
     if (name === '__proto__') continue;
@@ -140,7 +140,7 @@ export function encodeEntry(entry: CacheEntry): string {
     url: entry.url,
     status: entry.status,
     statusText: entry.statusText,
-    headers: plainHeaders(entry.headers),
+    headers: serializableHeaders(entry.headers),
     varyHeaders: plainStrings(entry.varyHeaders),
     requestTime: entry.requestTime,
     responseTime: entry.responseTime,
@@ -150,7 +150,8 @@ export function encodeEntry(entry: CacheEntry): string {
     bodyEncoding: 'base64',
     bodyLength: body.byteLength,
   };
-  if (entry.ttl !== undefined) meta.ttl = entry.ttl;
+  // Written as `ttl` since format 1: the wire name stays, the field's name in code says what it is.
+  if (entry.assignedLifetime !== undefined) meta.ttl = entry.assignedLifetime;
   return `${ENVELOPE_HEADER}\n${devalue.stringify(meta)}\n${toBase64(body)}`;
 }
 
@@ -265,6 +266,6 @@ function decodeUnsafe(raw: unknown): DecodeResult {
     expiresAt: expiresAt as number,
     deleteAt: deleteAt as number,
   };
-  if (ttl !== undefined) entry.ttl = ttl as number;
+  if (ttl !== undefined) entry.assignedLifetime = ttl as number;
   return { entry };
 }

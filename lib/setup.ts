@@ -3,10 +3,11 @@ import { createCacheAdapter } from './adapter.js';
 import { type Clock, systemClock } from './clock.js';
 import type { CacheContext } from './context.js';
 import { AxiosStashError } from './errors.js';
-import { CacheManager } from './manager.js';
-import type { NetworkResult } from './network.js';
-import { type CacheOptions, resolveOptions } from './options.js';
+import type { FetchOutcome } from './fetch-outcome.js';
+import { type CacheManager, createCacheManager } from './manager.js';
+import type { CacheOptions } from './options.js';
 import { Reporter } from './report.js';
+import { resolveOptions } from './settings.js';
 import { SingleFlight } from './single-flight.js';
 import { GuardedStore } from './storage/guarded-store.js';
 import { memoryStorage } from './storage/memory.js';
@@ -24,7 +25,7 @@ export function setupCache<T extends AxiosInstance>(instance: T, options: CacheO
   return attachCache(instance, options, {});
 }
 
-/** What tests may replace, and users may not: not part of the public options. */
+/** What specs may replace and users may not: not part of the public options. */
 export interface InternalSeams {
   /** The cache's clock (lib/clock.ts); specs move time with it instead of sleeping. */
   now?: Clock;
@@ -42,23 +43,20 @@ export function attachCache<T extends AxiosInstance>(instance: T, options: Cache
   }
   const resolved = resolveOptions(options, () => memoryStorage());
   const reporter = new Reporter(resolved.log);
+  // The user's store object is never written to: two instances sharing one store each count only
+  // what their own calls met (unreadable values included: the store rejects, the guard reports).
   const ctx: CacheContext = {
     options: resolved,
     reporter,
     store: new GuardedStore(resolved.storage, resolved.storeTimeout, reporter),
-    flights: new SingleFlight<NetworkResult>(),
+    flights: new SingleFlight<FetchOutcome>(),
     // The adapter axios would have used: the instance's own choice, else axios' default list.
-    inner: axios.getAdapter(instance.defaults.adapter ?? axios.defaults.adapter),
+    networkAdapter: axios.getAdapter(instance.defaults.adapter ?? axios.defaults.adapter),
     background: new Set(),
     now: seams.now ?? systemClock,
   };
-  // Values a store cannot read (another format major, another program's data, damage) are misses;
-  // counting them as errors makes a shared store's version skew visible in stats() and debug.
-  if ('onInvalid' in resolved.storage && resolved.storage.onInvalid === undefined) {
-    resolved.storage.onInvalid = (info) => reporter.error('get', new Error(`unreadable stored value: ${info.error}`), info.key);
-  }
   instance.defaults.adapter = createCacheAdapter(ctx);
   Object.defineProperty(instance, INSTALLED, { value: true });
-  Object.defineProperty(instance, 'cache', { value: new CacheManager(ctx), enumerable: true });
+  Object.defineProperty(instance, 'cache', { value: createCacheManager(ctx), enumerable: true });
   return instance as CachedAxiosInstance<T>;
 }

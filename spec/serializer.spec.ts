@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import * as devalue from 'devalue';
 import type { CacheEntry } from '../lib/entry.js';
-import { FORMAT_MAJOR } from '../lib/format.js';
+import { FORMAT_MAJOR } from '../lib/format-version.js';
 import { decodeEntry, decodeEntryDetailed, DEVALUE_MAJOR, encodeEntry, ENVELOPE_HEADER } from '../lib/serializer.js';
 
 const fixtures = new URL('./fixtures/entries/', import.meta.url);

@@ -145,3 +145,11 @@ export function staleIfErrorAllowed(entry: CacheEntry, req: PolicyRequest, setti
   );
   return window > 0 && staleness <= window;
 }
+
+/** RFC 5861 §4: the statuses that count as an error for stale-if-error (besides a network failure). */
+const STALE_IF_ERROR_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+
+/** Whether an origin answer with this status may be replaced by the stale entry (RFC 5861 §4). */
+export function isStaleIfErrorStatus(status: number): boolean {
+  return STALE_IF_ERROR_STATUSES.has(status);
+}

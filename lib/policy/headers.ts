@@ -102,3 +102,6 @@ export function singletonField(headers: unknown, name: string): SingletonField {
 export function hasField(headers: unknown, name: string): boolean {
   return headerLines(headers, name).some((line) => trimOWS(line) !== '');
 }
+
+/** Hop-by-hop fields (RFC 9110 §7.6.1): meaningful for one connection only, never stored (RFC 9111 §3.1). */
+export const HOP_BY_HOP_FIELDS: readonly string[] = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];

@@ -15,9 +15,10 @@ export type {
 
 export { parseCacheControl, requestDirectives, responseDirectives } from './cache-control.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
-export { storable } from './storable.js';
+export { storable, storedHeaders } from './storable.js';
 export { ageSeconds, currentAgeMs, freshness, isFresh } from './freshness.js';
-export { evaluate, missDecision, staleIfErrorAllowed } from './evaluate.js';
-export { mergeNotModified, notModifiedApplies, revalidationHeaders } from './revalidation.js';
+export { evaluate, isStaleIfErrorStatus, missDecision, staleIfErrorAllowed } from './evaluate.js';
+export { freshenWithHead, mergeNotModified, notModifiedApplies, revalidationHeaders } from './revalidation.js';
+export { isClientConditional } from './validators.js';
 export { varyMatches, varyNames, varyValues } from './vary.js';
-export { invalidationTargets } from './invalidation.js';
+export { invalidationTargets, isSafeMethod } from './invalidation.js';

@@ -7,6 +7,11 @@ import type { HeaderMap, PolicyRequest } from './types.js';
 /** RFC 9110 §9.2.1: the safe methods; every other method, known or not, may change state. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
+/** RFC 9110 §9.2.1: safe methods change nothing, so they never invalidate. */
+export function isSafeMethod(method: string): boolean {
+  return SAFE_METHODS.has(String(method).toUpperCase());
+}
+
 function parseUrl(value: string, base?: URL): URL | undefined {
   try {
     return new URL(value, base);
@@ -23,7 +28,7 @@ function parseUrl(value: string, base?: URL): URL | undefined {
  */
 export function invalidationTargets(req: PolicyRequest, res: { status: number; headers: HeaderMap }): string[] {
   const method = String(req.method).toUpperCase();
-  if (SAFE_METHODS.has(method)) return [];
+  if (isSafeMethod(method)) return [];
   if (!(res.status >= 200 && res.status < 400)) return [];
   const url = typeof req.url === 'string' ? req.url : '';
   if (url === '') return [];

@@ -2,7 +2,7 @@
  * Validation (RFC 9111 §4.3): the conditional headers a cache sends, whether a 304 applies to a
  * stored entry, and freshening the entry with it.
  */
-import { headerList } from './headers.js';
+import { HOP_BY_HOP_FIELDS, headerList } from './headers.js';
 import { formatHttpDate } from './http-date.js';
 import { freshness } from './freshness.js';
 import type { CacheEntry, HeaderMap, PolicyRequest, PolicyResponse, PolicySettings } from './types.js';
@@ -53,13 +53,7 @@ const NOT_UPDATED = new Set([
   'content-length',
   'content-encoding',
   'content-range',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'upgrade',
+  ...HOP_BY_HOP_FIELDS,
   'proxy-authenticate',
   'proxy-authentication-info',
   'proxy-authorization',
@@ -107,7 +101,7 @@ export function mergeNotModified(
   if (!updated.has('date')) headers['date'] = formatHttpDate(responseTime);
   if (!updated.has('age')) delete headers['age'];
 
-  const ttl = entry.ttl !== undefined ? entry.ttl : settings.ttl;
+  const ttl = entry.assignedLifetime !== undefined ? entry.assignedLifetime : settings.ttl;
   const times = freshness(
     req,
     { status: entry.status, headers, requestTime, responseTime },
@@ -128,4 +122,25 @@ export function mergeNotModified(
     deleteAt: times.deleteAt,
   };
   return merged;
+}
+
+/**
+ * RFC 9111 §4.3.5: a successful HEAD response may freshen the stored GET response of the same URL
+ * when its validators (and Content-Length) identify it; when they do not, the stored response is
+ * stale from now on ("the cache MUST NOT use the stored response to satisfy a request without
+ * validation"). Returns the updated GET entry.
+ */
+export function freshenWithHead(
+  entry: CacheEntry,
+  head: PolicyResponse,
+  getRequest: PolicyRequest,
+  settings: PolicySettings,
+  now: number,
+): CacheEntry {
+  const length = head.headers['content-length'];
+  const storedLength = entry.headers['content-length'];
+  const sameLength = length === undefined || storedLength === undefined || String(length) === String(storedLength);
+  return sameLength && notModifiedApplies(entry, head)
+    ? mergeNotModified(entry, head, getRequest, settings, now)
+    : { ...entry, expiresAt: Math.min(entry.expiresAt, now) };
 }

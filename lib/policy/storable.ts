@@ -3,8 +3,9 @@
  */
 import { requestDirectives, responseDirectives } from './cache-control.js';
 import { HEURISTICALLY_CACHEABLE, durationMs, ttlCovers } from './freshness.js';
-import { hasField, singletonField } from './headers.js';
-import type { PolicyRequest, PolicyResponse, PolicySettings } from './types.js';
+import { HOP_BY_HOP_FIELDS, hasField, headerList, singletonField } from './headers.js';
+import { formatHttpDate } from './http-date.js';
+import type { HeaderMap, PolicyRequest, PolicyResponse, PolicySettings } from './types.js';
 import { hasValidator, lastModifiedOf } from './validators.js';
 import { varyNames } from './vary.js';
 
@@ -94,4 +95,20 @@ export function storable(req: PolicyRequest, res: PolicyResponse, settings: Poli
   if (durationMs(settings.heuristic) > 0 && lastModifiedOf(res.headers) !== undefined) return true;
   // §3 note: responses with "neither a cache validator nor an explicit expiration time" are not useful to store.
   return hasValidator(res.headers);
+}
+
+/**
+ * RFC 9111 §3.1: the header fields a stored response keeps. Hop-by-hop fields (RFC 9110 §7.6.1)
+ * and the fields the Connection field names are not stored; Set-Cookie is not stored by a shared
+ * cache (§7.3: one user's cookie must not reach another); a response without Date gets its receipt
+ * time (RFC 9110 §6.6.1: "the recipient MUST add a Date").
+ */
+export function storedHeaders(headers: HeaderMap, settings: Pick<PolicySettings, 'shared'>, responseTime: number): HeaderMap {
+  const drop = new Set(HOP_BY_HOP_FIELDS);
+  for (const token of headerList(headers, 'connection')) drop.add(token.toLowerCase());
+  if (settings.shared === true) drop.add('set-cookie');
+  const kept: HeaderMap = {};
+  for (const name in headers) if (!drop.has(name)) kept[name] = headers[name]!;
+  if (kept['date'] === undefined) kept['date'] = formatHttpDate(responseTime);
+  return kept;
 }

@@ -84,3 +84,15 @@ export function clientConditionSatisfied(entry: CacheEntry, req: { method: strin
     entry.responseTime;
   return Number.isFinite(modified) && modified <= since;
 }
+
+/** Request fields that make a request the client's own conditional or range request (RFC 9110 §13.1). */
+const CLIENT_CONDITIONAL_FIELDS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range'];
+
+/**
+ * Whether the request carries a precondition of the client's own. Its answer (often a 304) is for
+ * that client alone: the cache neither shares nor stores it (RFC 9111 §4.3.2 lets a cache answer
+ * it from a fresh entry, which `evaluate` does).
+ */
+export function isClientConditional(headers: Readonly<Record<string, string | undefined>>): boolean {
+  return CLIENT_CONDITIONAL_FIELDS.some((name) => headers[name] !== undefined);
+}

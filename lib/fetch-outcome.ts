@@ -1,0 +1,11 @@
+import type { StoredEntry } from './lookup.js';
+import type { NetworkResponse } from './network-response.js';
+
+/** What one trip to the origin produced, shared by every caller of the flight (lib/network.ts). */
+export type FetchOutcome =
+  /** A full response from the origin, and the entry it was stored as (if it was). */
+  | { kind: 'fetched'; response: NetworkResponse; request: unknown; stored: StoredEntry | undefined }
+  /** The origin answered 304: the stored entry, freshened. */
+  | { kind: 'revalidated'; stored: StoredEntry }
+  /** The origin failed and the stale entry may answer instead (RFC 5861 §4). */
+  | { kind: 'stale-if-error'; stored: StoredEntry };
