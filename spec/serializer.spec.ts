@@ -141,7 +141,7 @@ describe('serializer', () => {
 
     it('keeps Infinity, unicode, an empty statusText and an absent ttl', () => {
       const e = entry('x', { expiresAt: Infinity, deleteAt: Infinity, url: 'https://ü.example/ä?ö=ß', statusText: '' });
-      delete e.ttl;
+      delete e.assignedLifetime;
       const back = roundTrip(e)!;
       expectSame(back, e);
       expect(back).to.not.have.property('ttl');

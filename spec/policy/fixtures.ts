@@ -78,6 +78,6 @@ export function entry(headers: HeaderMap = {}, options: EntryOptions = {}): Cach
     expiresAt,
     deleteAt,
   };
-  if (s.ttl !== undefined) entryValue.ttl = s.ttl;
+  if (s.ttl !== undefined) entryValue.assignedLifetime = s.ttl;
   return entryValue;
 }

@@ -167,7 +167,7 @@ const mergeCases: MergeCase[] = [
     at: T0 + HOUR,
     settings: { ttl: DAY },
     check: (m) => {
-      expect(m.ttl).to.equal(MIN);
+      expect(m.assignedLifetime).to.equal(MIN);
       expect(m.expiresAt).to.equal(T0 + HOUR + MIN);
     },
   },

@@ -9,7 +9,9 @@
 import { AxiosError } from 'axios';
 import { expect } from 'chai';
 import { EXPIRE_IMMEDIATELY } from '../../../lib/index.js';
-import { countingJson, sleep, useServer } from '../../helpers/server.js';
+import axios from 'axios';
+import { cachedWithClock, TestClock } from '../../helpers/clock.js';
+import { countingJson, useServer } from '../../helpers/server.js';
 import { anyStatus, cachedClient, DAY, httpDate, MINUTE, seen, settled, uniquePath } from './helpers.js';
 
 describe('HTTP freshness (RFC 9111 §4.2)', () => {
@@ -44,10 +46,11 @@ describe('HTTP freshness (RFC 9111 §4.2)', () => {
     it('§4.2 a response is no longer served once its max-age has run out', async () => {
       // max-age=60 and Age: 57 leave at most three seconds of freshness.
       const p = json('runs-out', { 'cache-control': 'max-age=60', age: '57' });
-      const api = cachedClient(ctx.server);
+      const clock = new TestClock();
+      const api = cachedWithClock(axios.create({ baseURL: ctx.server.url }), clock);
       await api.get(p);
       expect((await api.get(p)).cache?.state).to.equal('hit');
-      await sleep(3100);
+      clock.advance(3100);
       const after = await api.get(p);
       expect(after.cache?.state).to.equal('miss');
       expect(after.data).to.deep.equal({ n: 2 });
@@ -221,11 +224,12 @@ describe('HTTP freshness (RFC 9111 §4.2)', () => {
   describe('Age and Date on cached responses (§5.1, RFC 9110 §6.6.1)', () => {
     it('§5.1 every cached response carries an Age that grows with time', async () => {
       const p = json('age-grows', { 'cache-control': 'max-age=600', age: '10' });
-      const api = cachedClient(ctx.server);
+      const clock = new TestClock();
+      const api = cachedWithClock(axios.create({ baseURL: ctx.server.url }), clock);
       const miss = await api.get(p);
       expect(miss.headers['age']).to.equal('10'); // the origin's, untouched on a miss
       const first = Number((await api.get(p)).headers['age']);
-      await sleep(1100);
+      clock.advance(1100);
       const second = Number((await api.get(p)).headers['age']);
       expect(first).to.be.at.least(10);
       expect(second).to.be.at.least(first + 1);

@@ -3,6 +3,9 @@
  * selected by the request headers it was stored with, and validation answers the right variant.
  */
 import { expect } from 'chai';
+import axios from 'axios';
+import { type AliasRecord, type CacheStore, memoryStorage } from '../../../lib/index.js';
+import { cachedWithClock, TestClock } from '../../helpers/clock.js';
 import { useServer } from '../../helpers/server.js';
 import { cachedClient, seen, uniquePath } from './helpers.js';
 
@@ -41,10 +44,24 @@ describe('HTTP Vary (RFC 9111 §4.1)', () => {
       const cacheControl = value === 'en' ? 'max-age=600' : 'max-age=1';
       res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': cacheControl, vary: 'accept-language' }).end(value);
     });
-    const api = cachedClient(ctx.server);
+    // The store's own expiry runs on the wall clock, so the alias lifetime it is given is checked
+    // directly; the cache's clock then moves past fr's lifetime.
+    const memory = memoryStorage();
+    const aliasLifetimes: number[] = [];
+    const storage: CacheStore = {
+      ...memory,
+      setAlias: (key: string, alias: AliasRecord, lifetimeMs: number) => {
+        aliasLifetimes.push(lifetimeMs);
+        return memory.setAlias(key, alias, lifetimeMs);
+      },
+    };
+    const clock = new TestClock();
+    const api = cachedWithClock(axios.create({ baseURL: ctx.server.url }), clock, { storage });
     await api.get(p, lang('en'));
     await api.get(p, lang('fr'));
-    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect(aliasLifetimes).to.have.length(2);
+    expect(aliasLifetimes[1], 'alias lifetime after the short-lived variant').to.be.at.least(599_000);
+    clock.advance(1300);
     const en = await api.get(p, lang('en'));
     expect(en.cache?.state).to.equal('hit');
     expect(en.data).to.equal('en');
