@@ -12,6 +12,10 @@ export class TestClock {
   advance(ms: number): void {
     this.t += ms;
   }
+  /** An IMF-fixdate (HTTP-date) of this clock's now plus `offsetMs`: origin `Date`, `Expires`, `Last-Modified`. */
+  httpDate(offsetMs = 0): string {
+    return new Date(this.t + offsetMs).toUTCString();
+  }
 }
 
 /** setupCache with an injected clock: `const api = cachedWithClock(axios.create({ baseURL }), clock, options)`. */
