@@ -5,9 +5,8 @@ import type { Reporter } from '../report.js';
 import type { CacheStore } from './contract.js';
 
 /**
- * Bulk operations (prune, close) walk or release a whole store: a million SQLite rows take longer
- * than a request's `storeTimeout`, so they get a deadline of their own. It still bounds a store
- * that never answers.
+ * prune() walks a whole store: a million SQLite rows take longer than a request's `storeTimeout`,
+ * so it gets a deadline of its own. It still bounds a store that never answers.
  */
 const BULK_TIMEOUT_MS = 10 * 60_000;
 
@@ -83,7 +82,7 @@ export class GuardedStore {
 
   async close(): Promise<void> {
     if (this.store.close === undefined) return;
-    await this.attempt('close', undefined, () => this.store.close!(), BULK_TIMEOUT_MS);
+    await this.attempt('close', undefined, () => this.store.close!());
   }
 
   /** The store's keys; each step is bounded by the time-out, and a failure ends the listing (reported). */
