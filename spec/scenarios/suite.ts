@@ -268,6 +268,19 @@ export function scenarioSuite(backend: string, factory: () => CacheStore | Promi
         expect(server.count(pub)).to.equal(1);
       });
 
+      it('a response with Set-Cookie is stored by a private cache but not by a shared one', async () => {
+        const clock = new TestClock();
+        const p = counting('set-cookie', clock, { 'cache-control': 'max-age=60', 'set-cookie': 'session=abc; HttpOnly' });
+        const shared = await cache(clock, { shared: true });
+        await shared.get(p);
+        expect((await shared.get(p)).cache?.state).to.equal('miss');
+        expect(shared.cache.stats().stored).to.equal(0);
+        const personal = await cache(clock);
+        await personal.get(p);
+        const hit = await expectHit(personal, p, { n: 3 });
+        expect(hit.headers['set-cookie']).to.deep.equal(['session=abc; HttpOnly']);
+      });
+
       it('statuses outside `statuses` are not stored by a ttl', async () => {
         const clock = new TestClock();
         const paths = [201, 404, 500].map((status) =>
@@ -506,6 +519,28 @@ export function scenarioSuite(backend: string, factory: () => CacheStore | Promi
         expect(res.data).to.equal('fresh');
         expect(server.count(p)).to.equal(2);
         await expectHit(api, p, 'fresh');
+      });
+
+      it('a request max-stale accepts a stale entry within its bound, and Pragma: no-cache revalidates', async () => {
+        const clock = new TestClock();
+        const p = route('max-stale', (req, res) => {
+          const headers = { etag: '"ms1"', 'cache-control': 'max-age=60', date: clock.httpDate() };
+          if (req.headers['if-none-match'] === '"ms1"') return void res.writeHead(304, headers).end();
+          res.writeHead(200, { 'content-type': 'text/plain', ...headers }).end('a bit old');
+        });
+        const api = await cache(clock);
+        await api.get(p);
+        clock.advance(90 * SECOND);
+        const stale = await api.get(p, { headers: { 'cache-control': 'max-stale=60' } });
+        expect(stale.cache?.state).to.equal('stale');
+        expect(stale.data).to.equal('a bit old');
+        expect(server.count(p)).to.equal(1);
+        clock.advance(60 * SECOND);
+        expect((await api.get(p, { headers: { 'cache-control': 'max-stale=60' } })).cache?.state).to.equal('revalidated');
+        expect(server.count(p)).to.equal(2);
+        const pragma = await api.get(p, { headers: { pragma: 'no-cache' } });
+        expect(pragma.cache?.state).to.equal('revalidated');
+        expect(server.count(p)).to.equal(3);
       });
 
       it('must-revalidate: fresh hits, but once stale an origin error is not answered with the stale entry', async () => {
@@ -754,6 +789,26 @@ export function scenarioSuite(backend: string, factory: () => CacheStore | Promi
         clock.advance(30 * SECOND);
         await expectHit(api, p, body);
         expect(methods(p)).to.deep.equal(['GET', 'HEAD']);
+      });
+
+      it('a HEAD response whose validators differ makes the stored GET stale', async () => {
+        const clock = new TestClock();
+        let etag = '"h1"';
+        const p = route('head-stales', (req, res) => {
+          const body = `body ${etag}`;
+          res
+            .writeHead(200, { 'content-type': 'text/plain', 'content-length': String(body.length), etag, 'cache-control': 'max-age=600', date: clock.httpDate() })
+            .end(req.method === 'HEAD' ? undefined : body);
+        });
+        const api = await cache(clock);
+        await api.get(p);
+        etag = '"h2"';
+        await api.head(p);
+        const next = await api.get(p);
+        expect(next.cache?.state).to.equal('miss');
+        expect(next.data).to.equal('body "h2"');
+        expect(methods(p)).to.deep.equal(['GET', 'HEAD', 'GET']);
+        expect(header(p, 'if-none-match')).to.deep.equal([undefined, undefined, '"h1"']);
       });
     });
 
@@ -1088,6 +1143,24 @@ export function scenarioSuite(backend: string, factory: () => CacheStore | Promi
         expect(after.cache?.state).to.equal('miss');
         expect(after.data).to.deep.equal({ n: 3 });
         await expectHit(first, p, { n: 3 });
+      });
+
+      it('Vary variants stored by one instance are found by a second one', async () => {
+        const clock = new TestClock();
+        const p = route('second-vary', (req, res) => {
+          res
+            .writeHead(200, { 'content-type': 'text/plain', vary: 'accept', 'cache-control': 'max-age=60', date: clock.httpDate() })
+            .end(`as ${req.headers.accept}`);
+        });
+        const store = await factory();
+        const first = await cache(clock, {}, store);
+        await first.get(p, { headers: { accept: 'text/plain' } });
+        await first.get(p, { headers: { accept: 'text/html' } });
+        const second = await secondCache(clock, store);
+        await expectHit(second, p, 'as text/html', { headers: { accept: 'text/html' } });
+        await expectHit(second, p, 'as text/plain', { headers: { accept: 'text/plain' } });
+        expect((await second.get(p, { headers: { accept: 'application/xml' } })).cache?.state).to.equal('miss');
+        expect(server.count(p)).to.equal(3);
       });
 
       it('a redirect stored by one instance is followed from the store by a second one', async () => {
