@@ -5,8 +5,8 @@ import type { CacheEntry } from './entry.js';
 import { normaliseUrl } from './key.js';
 import { type StoredEntry, lookup } from './lookup.js';
 import { fetchFromNetwork } from './network.js';
-import { ageSeconds, evaluate, invalidationTargets, isClientConditional, isSafeMethod, missDecision } from './policy/index.js';
-import { type CacheRequest, keyForUrl, toCacheRequest } from './request.js';
+import { ageSeconds, evaluate, invalidationTargets, isClientConditional, isSafeMethod, missDecision, varyNames } from './policy/index.js';
+import { type CacheRequest, keyForUrl, selectingFor, toCacheRequest } from './request.js';
 import { buildResponse, cachedRequest, headerMapOf, settle } from './response.js';
 import { checkRequestOptions } from './settings.js';
 import type { CacheState } from './types.js';
@@ -58,15 +58,17 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
     }
 
     // 3. key
-    const request = await toCacheRequest(config, method, overrides, ctx.options);
+    let request = await toCacheRequest(config, method, overrides, ctx.options);
     if (request === undefined) return passThrough(ctx, config);
     const mode = request.settings.mode;
 
     // 4. lookup
-    const found = mode === 'reload' || mode === 'no-store' ? undefined : await lookup(ctx.store, request);
+    const found = mode === 'reload' || mode === 'no-store' ? undefined : await lookup(ctx.store, request, ctx.options.credentialSalt);
 
     // 5. decide and 6. respond
     if (found !== undefined) {
+      // Vary (RFC 9111 §4.1) is matched on digests: the entry stores no header value.
+      request = await selectingFor(request, varyNames(found.entry.headers), ctx.options.credentialSalt);
       const now = ctx.now();
       const decision = evaluate(found.entry, request.policy, request.settings, now);
       switch (decision.kind) {

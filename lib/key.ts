@@ -196,6 +196,14 @@ export function credentialDigest(credentials: string, salt: string): string | Pr
   return sha256Hex(JSON.stringify([salt, credentials]));
 }
 
+/**
+ * What an entry stores for a request header named by Vary: a salted digest of its normalised
+ * value, enough to match (RFC 9111 §4.1) without a secret such as an API key ever being stored.
+ */
+export function varyDigest(name: string, value: string, salt: string): string | Promise<string> {
+  return sha256Hex(JSON.stringify([salt, 'vary', name, value]));
+}
+
 function headerText(value: string): string {
   return value.trim().replace(/\s+/g, ' ');
 }

@@ -1,7 +1,6 @@
 import type { CacheEntry } from './entry.js';
 import type { GuardedStore } from './storage/guarded-store.js';
-import { type CacheRequest, variantKey } from './request.js';
-import { varyValues } from './policy/index.js';
+import { type CacheRequest, variantKey, varyDigests } from './request.js';
 
 /** An entry together with the store key it lives under (the base key, a Vary variant or a redirect target). */
 export interface StoredEntry {
@@ -14,22 +13,22 @@ export interface StoredEntry {
  * the alias collection is consulted (lib/alias.ts): a redirect alias points at the final URL's key
  * (followed once), a Vary alias names the varying headers, from which the variant's key is derived.
  */
-export async function lookup(store: GuardedStore, request: CacheRequest): Promise<StoredEntry | undefined> {
-  return find(store, request, request.key, false);
+export async function lookup(store: GuardedStore, request: CacheRequest, salt: string): Promise<StoredEntry | undefined> {
+  return find(store, request, request.key, false, salt);
 }
 
-async function find(store: GuardedStore, request: CacheRequest, key: string, redirected: boolean): Promise<StoredEntry | undefined> {
+async function find(store: GuardedStore, request: CacheRequest, key: string, redirected: boolean, salt: string): Promise<StoredEntry | undefined> {
   const direct = await store.get(key);
   if (direct !== undefined) return answers(direct, request, redirected) ? { entry: direct, key } : undefined;
 
   const alias = await store.getAlias(key);
   if (alias === undefined) return undefined;
   if (alias.kind === 'vary') {
-    const variant = await variantKey(key, varyValues(alias.names, request.policy.headers), alias.generation);
+    const variant = await variantKey(key, await varyDigests(request, alias.names, salt), alias.generation);
     const entry = await store.get(variant);
     return entry !== undefined && answers(entry, request, redirected) ? { entry, key: variant } : undefined;
   }
-  return redirected ? undefined : find(store, request, alias.target, true);
+  return redirected ? undefined : find(store, request, alias.target, true, salt);
 }
 
 /**

@@ -4,9 +4,10 @@ import type { FetchOutcome } from './fetch-outcome.js';
 import { normaliseUrl } from './key.js';
 import type { StoredEntry } from './lookup.js';
 import type { NetworkResponse } from './network-response.js';
-import { freshenWithHead, isStaleIfErrorStatus, mergeNotModified, notModifiedApplies, staleIfErrorAllowed } from './policy/index.js';
+import type { CacheEntry } from './entry.js';
+import { freshenWithHead, isStaleIfErrorStatus, mergeNotModified, notModifiedApplies, staleIfErrorAllowed, varyNames } from './policy/index.js';
 import { persist, write } from './persist.js';
-import { type CacheRequest, keyForUrl } from './request.js';
+import { type CacheRequest, keyForUrl, varyDigests } from './request.js';
 import { buildResponse, headerMapOf, toBytes } from './response.js';
 
 /**
@@ -67,7 +68,7 @@ export async function fetchFromNetwork(
     // RFC 9111 §4.3.4: a 304 whose validators do not identify the stored entry must not update
     // it; the request is repeated without conditions.
     if (!notModifiedApplies(stored.entry, response)) return fetchFromNetwork(ctx, request, cancel, undefined, undefined, store);
-    const entry = mergeNotModified(stored.entry, response, request.policy, request.settings, responseTime);
+    const entry = await withVaryDigests(ctx, request, stored.entry, mergeNotModified(stored.entry, response, request.policy, request.settings, responseTime));
     if (store) await write(ctx, stored.key, entry, responseTime);
     return { kind: 'revalidated', stored: { entry, key: stored.key } };
   }
@@ -92,7 +93,18 @@ async function freshenStoredGet(ctx: CacheContext, request: CacheRequest, head: 
   const entry = await ctx.store.get(getKey);
   if (entry === undefined || entry.method !== 'GET' || entry.url !== request.url) return;
   const now = head.responseTime;
-  await write(ctx, getKey, freshenWithHead(entry, head, { ...request.policy, method: 'GET' }, request.settings, now), now);
+  const updated = freshenWithHead(entry, head, { ...request.policy, method: 'GET' }, request.settings, now);
+  await write(ctx, getKey, await withVaryDigests(ctx, request, entry, updated), now);
+}
+
+/**
+ * A 304 may change Vary (RFC 9111 §4.1); the policy then records the request's values for the new
+ * names, and the cache stores their digests instead, as it does for every entry.
+ */
+async function withVaryDigests(ctx: CacheContext, request: CacheRequest, before: CacheEntry, after: CacheEntry): Promise<CacheEntry> {
+  const names = varyNames(after.headers);
+  if (names.join(',') === varyNames(before.headers).join(',')) return after;
+  return { ...after, varyHeaders: await varyDigests(request, names, ctx.options.credentialSalt) };
 }
 
 /** The final URL after redirects, as the http adapter (follow-redirects) or fetch/xhr report it. */

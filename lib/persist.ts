@@ -4,8 +4,8 @@ import type { CacheEntry } from './entry.js';
 import type { StoredEntry } from './lookup.js';
 import type { NetworkResponse } from './network-response.js';
 import { DO_NOT_CACHE } from './options.js';
-import { freshness, storable, storedHeaders, varyNames, varyValues } from './policy/index.js';
-import { type CacheRequest, keyForUrl, variantKey } from './request.js';
+import { freshness, storable, storedHeaders, varyNames } from './policy/index.js';
+import { type CacheRequest, keyForUrl, variantKey, varyDigests } from './request.js';
 
 /**
  * Step 8: stores a network response when the policy, the ttl options and the filter allow it.
@@ -36,7 +36,7 @@ export async function persist(
     statusText: response.statusText,
     headers: response.headers,
     body: response.body,
-    varyHeaders: varyValues(names, request.policy.headers),
+    varyHeaders: await varyDigests(request, names, ctx.options.credentialSalt),
     requestTime: response.requestTime,
     responseTime: response.responseTime,
     createdAt: now,

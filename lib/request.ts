@@ -1,8 +1,8 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import type { CacheRequestOptions } from './options.js';
 import { type ResolvedOptions, type ResolvedTtl, requestSettings } from './settings.js';
-import { bodyDigest, CREDENTIAL_HEADERS, credentialDigest, type PlainHeaders, hashKey, type KeyParts, matchedHeaders, normaliseRequestUrl, requestCredentials } from './key.js';
-import type { PolicyRequest, PolicySettings } from './policy/index.js';
+import { varyDigest, bodyDigest, CREDENTIAL_HEADERS, credentialDigest, type PlainHeaders, hashKey, type KeyParts, matchedHeaders, normaliseRequestUrl, requestCredentials } from './key.js';
+import { type PolicyRequest, type PolicySettings, varyValues } from './policy/index.js';
 import { sha256Hex } from './hash.js';
 
 /** One request as the cache sees it: its key, its policy view and its resolved settings. */
@@ -88,4 +88,23 @@ function plainRequestHeaders(config: InternalAxiosRequestConfig): PlainHeaders {
   }
   if (config.auth && out.authorization === undefined) out.authorization = `Basic ${config.auth.username}:${config.auth.password}`;
   return out;
+}
+
+/**
+ * The request's values of the named Vary headers as entries store them: digests (lib/key.ts
+ * varyDigest). A header the request lacks has no member.
+ */
+export async function varyDigests(request: CacheRequest, names: readonly string[], salt: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const values = varyValues(names, request.policy.headers);
+  for (const name of Object.keys(values)) {
+    Object.defineProperty(out, name, { value: await varyDigest(name, values[name]!, salt), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** The request with `policy.selecting` set for this entry's Vary names (unchanged when it has none). */
+export async function selectingFor(request: CacheRequest, names: readonly string[], salt: string): Promise<CacheRequest> {
+  if (names.length === 0) return request;
+  return { ...request, policy: { ...request.policy, selecting: await varyDigests(request, names, salt) } };
 }

@@ -14,6 +14,12 @@ export interface PolicyRequest {
   url: string;
   /** Request headers, lowercase names. */
   headers: Record<string, string | undefined>;
+  /**
+   * The request's values of the headers a candidate entry varies on, in the form entries store
+   * them (the cache stores digests, never the values; lib/request.ts). Headers the request lacks
+   * have no member. Without it, Vary matching compares normalised raw values.
+   */
+  selecting?: Readonly<Record<string, string>>;
 }
 
 /** The network response about to be stored (or a 304 about to freshen a stored one). */

@@ -3,7 +3,7 @@
  * normalised values, and whether a new request matches them.
  */
 import { headerLines, headerList, splitOutsideQuotes, trimOWS } from './headers.js';
-import type { CacheEntry, HeaderMap } from './types.js';
+import type { CacheEntry, HeaderMap, PolicyRequest } from './types.js';
 import { memoByObject } from './memo.js';
 
 /** The request header names the response varies on: lowercase, deduplicated, in order, '*' kept. */
@@ -26,8 +26,9 @@ function normalise(lines: readonly string[]): string {
 }
 
 /**
- * The normalised values of the named request headers (missing → ''), for cache keys and for
- * entry.varyHeaders. '*' names no header and is skipped.
+ * The normalised values of the named request headers that the request has; a header it lacks has
+ * no member (RFC 9111 §4.1: an absent header matches only an absent one, never an empty one).
+ * '*' names no header and is skipped.
  */
 export function varyValues(
   names: readonly string[],
@@ -37,9 +38,11 @@ export function varyValues(
   for (const raw of names) {
     const name = String(raw).toLowerCase();
     if (name === '*' || name === '') continue;
+    const lines = headerLines(reqHeaders, name);
+    if (lines.length === 0) continue;
     // defineProperty: a header literally named "__proto__" must stay a plain own property.
     Object.defineProperty(values, name, {
-      value: normalise(headerLines(reqHeaders, name)),
+      value: normalise(lines),
       enumerable: true,
       writable: true,
       configurable: true,
@@ -48,17 +51,27 @@ export function varyValues(
   return values;
 }
 
-/** RFC 9111 §4.1: whether the request presents the same nominated header values as the stored one. */
-export function varyMatches(entry: CacheEntry, req: { headers: Readonly<Record<string, string | readonly string[] | undefined>> }): boolean {
+/**
+ * RFC 9111 §4.1: whether the request presents the same nominated header values as the stored one.
+ * `req.selecting`, when given, holds the request's values in the form the entry stores them (the
+ * cache stores digests, never the values); otherwise the request's normalised values are compared.
+ * A header present on one side and absent on the other never matches.
+ */
+export function varyMatches(entry: CacheEntry, req: Pick<PolicyRequest, 'headers' | 'selecting'>): boolean {
   const names = varyNames(entry.headers);
   // "A stored response with a Vary header field value containing a member '*' always fails to match."
   if (names.includes('*')) return false;
-  const presented = varyValues(names, req.headers);
+  const presented = req.selecting ?? varyValues(names, req.headers);
   const stored: unknown = entry.varyHeaders;
-  for (const name of Object.keys(presented)) {
+  for (const raw of names) {
+    const name = raw.toLowerCase();
     const storedLines = headerLines(stored, name);
-    const storedValue = storedLines.length > 0 ? normalise(storedLines) : '';
-    if (storedValue !== presented[name]) return false;
+    const has = Object.prototype.hasOwnProperty.call(presented, name);
+    if (storedLines.length === 0 || !has) {
+      if (storedLines.length > 0 || has) return false;
+      continue;
+    }
+    if (normalise(storedLines) !== presented[name]) return false;
   }
   return true;
 }

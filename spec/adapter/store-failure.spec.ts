@@ -91,12 +91,13 @@ describe('adapter: an unreadable stored value', () => {
     const events: CacheEvent[] = [];
     const api = setupCache(axios.create({ baseURL: ctx.server.url }), { ttl: '1m', storage, debug: (e) => events.push(e) });
     const first = await api.get('/damaged');
-    await keyv.set(storage.storeKey('entry', first.cache!.key), 'axios-stash/9 devalue/99\n{}\n');
+    // Entries live under `entry:<key>` in the Keyv (lib/storage/keyv-storage.ts).
+    await keyv.set(`entry:${first.cache!.key}`, 'axios-stash/9 devalue/99\n{}\n');
     const second = await api.get('/damaged');
     expect(second.cached).to.equal(false);
     expect(second.data).to.deep.equal({ n: 2 });
     expect(api.cache.stats().errors).to.equal(1);
-    expect(events.some((e) => e.type === 'error' && /unreadable stored value/.test(e.message))).to.equal(true);
+    expect(events.some((e) => e.type === 'error' && /unreadable stored entry/.test(e.message))).to.equal(true);
     const third = await api.get('/damaged');
     expect(third.cached).to.equal(true);
     expect(third.data).to.deep.equal({ n: 2 });

@@ -21,8 +21,9 @@ describe('policy/vary: varyNames', () => {
 
 const valueCases: Array<{ name: string; names: string[]; req: Record<string, string | string[] | undefined>; expected: Record<string, string> }> = [
   { name: 'RFC 9111 §4.1 a present header', names: ['accept'], req: { accept: 'text/html' }, expected: { accept: 'text/html' } },
-  { name: 'RFC 9111 §4.1 a missing header reads as the empty string', names: ['accept-language'], req: {}, expected: { 'accept-language': '' } },
-  { name: 'RFC 9111 §4.1 an undefined header reads as the empty string', names: ['accept-language'], req: { 'accept-language': undefined }, expected: { 'accept-language': '' } },
+  { name: 'RFC 9111 §4.1 a missing header has no value (absent is not empty)', names: ['accept-language'], req: {}, expected: {} },
+  { name: 'RFC 9111 §4.1 an undefined header is missing', names: ['accept-language'], req: { 'accept-language': undefined }, expected: {} },
+  { name: 'RFC 9111 §4.1 a header sent empty is present with the empty value', names: ['x-foo'], req: { 'x-foo': '' }, expected: { 'x-foo': '' } },
   { name: 'RFC 9111 §4.1 whitespace is trimmed', names: ['accept'], req: { accept: '  text/html \t' }, expected: { accept: 'text/html' } },
   { name: 'RFC 9111 §4.1 OWS around commas collapses', names: ['accept-encoding'], req: { 'accept-encoding': 'gzip ,   br,deflate' }, expected: { 'accept-encoding': 'gzip,br,deflate' } },
   { name: 'RFC 9111 §4.1 several lines combine with commas', names: ['accept'], req: { accept: ['text/html', ' application/json'] }, expected: { accept: 'text/html,application/json' } },
@@ -37,7 +38,7 @@ describe('policy/vary: varyValues', () => {
     it(c.name, () => expect(varyValues(c.names, c.req)).to.deep.equal(c.expected));
   }
   it('RFC 9111 §4.1 a header named __proto__ stays a plain value', () => {
-    const values = varyValues(['__proto__'], {});
+    const values = varyValues(['__proto__'], JSON.parse('{"__proto__":"x"}'));
     expect(Object.getPrototypeOf(values)).to.equal(Object.prototype);
     expect(Object.keys(values)).to.deep.equal(['__proto__']);
   });
@@ -54,6 +55,9 @@ const matchCases: Array<{ name: string; vary: string | undefined; stored: Record
   { name: 'RFC 9111 §4.1 every nominated header must match', vary: 'Accept, Accept-Language', stored: { accept: 'a', 'accept-language': 'en' }, presented: { accept: 'a', 'accept-language': 'fr' }, expected: false },
   { name: 'RFC 9111 §4.1 headers not nominated are ignored', vary: 'Accept', stored: { accept: 'a', cookie: '1' }, presented: { accept: 'a', cookie: '2' }, expected: true },
   { name: 'RFC 9111 §4.1 Vary: * always fails to match', vary: '*', stored: {}, presented: {}, expected: false },
+  { name: 'RFC 9111 §4.1 stored sent empty, new request without it: no match', vary: 'X-Foo', stored: { 'x-foo': '' }, presented: {}, expected: false },
+  { name: 'RFC 9111 §4.1 stored without it, new request sends it empty: no match', vary: 'X-Foo', stored: {}, presented: { 'x-foo': '' }, expected: false },
+  { name: 'RFC 9111 §4.1 sent empty in both matches', vary: 'X-Foo', stored: { 'x-foo': '' }, presented: { 'x-foo': '' }, expected: true },
   { name: 'RFC 9111 §4.1 value case is significant', vary: 'Accept-Language', stored: { 'accept-language': 'en' }, presented: { 'accept-language': 'EN' }, expected: false },
 ];
 
@@ -68,9 +72,16 @@ describe('policy/vary: varyMatches', () => {
     const e = { ...entry({ vary: 'Accept-Encoding' }), varyHeaders: { 'accept-encoding': ' gzip ,br' } };
     expect(varyMatches(e, { headers: { 'accept-encoding': 'gzip, br' } })).to.equal(true);
   });
-  it('RFC 9111 §4.1 an entry without varyHeaders reads them as empty, never throws', () => {
+  it('RFC 9111 §4.1 digests given as `selecting` are compared with the stored digests, not the raw values', () => {
+    const e = { ...entry({ vary: 'X-Api-Key' }), varyHeaders: { 'x-api-key': 'digest-1' } };
+    expect(varyMatches(e, { headers: { 'x-api-key': 'secret' }, selecting: { 'x-api-key': 'digest-1' } })).to.equal(true);
+    expect(varyMatches(e, { headers: { 'x-api-key': 'secret' }, selecting: { 'x-api-key': 'digest-2' } })).to.equal(false);
+    expect(varyMatches(e, { headers: { 'x-api-key': 'digest-1' }, selecting: {} })).to.equal(false);
+  });
+  it('RFC 9111 §4.1 an entry without varyHeaders reads them as absent, never throws', () => {
     const e = { ...entry({ vary: 'Accept' }), varyHeaders: undefined as never };
     expect(varyMatches(e, { headers: {} })).to.equal(true);
     expect(varyMatches(e, { headers: { accept: 'a' } })).to.equal(false);
+    expect(varyMatches(e, { headers: { accept: '' } })).to.equal(false);
   });
 });
