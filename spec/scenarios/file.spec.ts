@@ -5,11 +5,16 @@ import type { CacheStore } from '../../lib/storage/contract.js';
 import { fileStorage } from '../../lib/storage/file.js';
 import { scenarioSuite } from './suite.js';
 
-// One directory per cache under a suite temp dir; a second instance opens the same directory.
-const root = mkdtempSync(path.join(tmpdir(), 'axios-stash-scenarios-file-'));
+// One directory per cache under a suite temp dir (made on first use, so a run that skips the
+// suite leaves nothing behind); a second instance opens the same directory.
+let root: string | undefined;
 const dirs = new WeakMap<CacheStore, string>();
 let n = 0;
-function open(dir = path.join(root, `cache-${n++}`)): CacheStore {
+function newDir(): string {
+  root ??= mkdtempSync(path.join(tmpdir(), 'axios-stash-scenarios-file-'));
+  return path.join(root, `cache-${n++}`);
+}
+function open(dir = newDir()): CacheStore {
   const store = fileStorage({ dir });
   dirs.set(store, dir);
   return store;
@@ -17,5 +22,5 @@ function open(dir = path.join(root, `cache-${n++}`)): CacheStore {
 
 scenarioSuite('file', () => open(), {
   reopen: (store) => open(dirs.get(store)),
-  cleanup: () => rmSync(root, { recursive: true, force: true }),
+  cleanup: () => root && rmSync(root, { recursive: true, force: true }),
 });
