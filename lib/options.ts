@@ -69,6 +69,17 @@ export interface CacheOptions {
   staleWhileRevalidate?: false | Duration;
   /** Fraction of (Date - Last-Modified) used as heuristic freshness. @default 0.1 */
   heuristic?: number;
+  /**
+   * Longest lifetime heuristic freshness may give (RFC 9111 §4.2.2), as browsers cap it.
+   * @default '7d'
+   */
+  maxHeuristicLifetime?: Duration;
+  /**
+   * Keep `Set-Cookie` in stored responses (private cache only; a shared cache never stores it).
+   * Off by default: replaying one caller's cookie to every later caller leaks sessions.
+   * @default false
+   */
+  storeSetCookie?: boolean;
   /** How long an entry with a validator outlives its freshness and stale windows. @default '1h' */
   keepStale?: Duration;
   /** Time-out of every store call, after which it counts as failed. @default 500 */

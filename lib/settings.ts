@@ -35,6 +35,8 @@ export interface ResolvedOptions {
   staleIfError: number;
   staleWhileRevalidate: number;
   heuristic: number;
+  maxHeuristicLifetime: number;
+  storeSetCookie: boolean;
   keepStale: number;
   storeTimeout: number;
   log: ((event: CacheEvent) => void) | undefined;
@@ -45,7 +47,7 @@ export const DEFAULT_CREDENTIAL_SALT = 'axios-stash/credentials/v1';
 const KNOWN_OPTIONS = new Set<string>([
   'storage', 'ttl', 'urlTtl', 'methods', 'statuses', 'filter', 'ignoredParams', 'matchHeaders', 'key',
   'keyCredentials', 'credentialSalt', 'cacheControl', 'shared', 'staleIfError', 'staleWhileRevalidate',
-  'heuristic', 'keepStale', 'storeTimeout', 'debug',
+  'heuristic', 'maxHeuristicLifetime', 'storeSetCookie', 'keepStale', 'storeTimeout', 'debug',
 ]);
 const KNOWN_REQUEST_OPTIONS = new Set<string>(['ttl', 'mode', 'staleIfError', 'staleWhileRevalidate', 'key']);
 const HTTP_TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
@@ -78,6 +80,8 @@ export function resolveOptions(options: CacheOptions, defaultStorage: () => Cach
     staleIfError: resolveStaleIfError('staleIfError', o.staleIfError),
     staleWhileRevalidate: resolveStaleWhileRevalidate('staleWhileRevalidate', o.staleWhileRevalidate),
     heuristic: resolveHeuristic(o.heuristic),
+    maxHeuristicLifetime: o.maxHeuristicLifetime === undefined ? 7 * 86_400_000 : parseDuration('maxHeuristicLifetime', o.maxHeuristicLifetime),
+    storeSetCookie: bool('storeSetCookie', o.storeSetCookie, false),
     keepStale: o.keepStale === undefined ? 3_600_000 : parseDuration('keepStale', o.keepStale),
     storeTimeout: resolveStoreTimeout(o.storeTimeout),
     log: resolveDebug(o.debug),
@@ -249,6 +253,8 @@ export function requestSettings(overrides: CacheRequestOptions | undefined, url:
       overrides?.staleWhileRevalidate === undefined
         ? options.staleWhileRevalidate
         : resolveStaleWhileRevalidate('cache.staleWhileRevalidate', overrides.staleWhileRevalidate),
+    heuristicLimit: options.maxHeuristicLifetime,
+    storeSetCookie: options.storeSetCookie,
     keepStale: options.keepStale,
     mode: overrides?.mode ?? 'default',
   };

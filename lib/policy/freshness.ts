@@ -102,7 +102,10 @@ function heuristicLifetime(res: PolicyResponse, directives: Directives, settings
   const lastModified = lastModifiedOf(res.headers, now);
   if (lastModified === undefined) return 0;
   const lifetime = (dateValue(res.headers, responseTime, now) - lastModified.time) * fraction;
-  return lifetime > 0 ? lifetime : 0;
+  // A far-future Date with an old Last-Modified would give centuries; browsers cap it (Chromium
+  // and Firefox at a week), and so does settings.heuristicLimit.
+  const limit = settings.heuristicLimit ?? Infinity;
+  return lifetime > 0 ? Math.min(lifetime, limit) : 0;
 }
 
 /**

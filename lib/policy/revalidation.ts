@@ -7,6 +7,7 @@ import { formatHttpDate } from './http-date.js';
 import { freshness } from './freshness.js';
 import type { CacheEntry, HeaderMap, PolicyRequest, PolicyResponse, PolicySettings } from './types.js';
 import { entityTagOf, lastModifiedOf, parseEntityTag, strongMatch, weakMatch } from './validators.js';
+import { keepsSetCookie } from './storable.js';
 import { varyNames, varyValues } from './vary.js';
 
 /**
@@ -65,8 +66,8 @@ function copyValue(value: string | string[]): string | string[] {
 
 /**
  * RFC 9111 §4.3.4 / §3.2: a freshened copy of the entry. Each header of the 304 replaces the
- * stored one except the fields above (and those its Connection names); Set-Cookie is not merged
- * into a shared cache's entry (see storable). Date and Age are the 304's: a Date it lacks becomes
+ * stored one except the fields above (and those its Connection names); Set-Cookie only as
+ * keepsSetCookie (lib/policy/storable.ts) says. Date and Age are the 304's: a Date it lacks becomes
  * its receipt time (RFC 9110 §6.6.1), an Age it lacks is dropped, so the old response's
  * values never age the new one. Times and expiry are recomputed with `freshness`, using the ttl
  * the entry was stored with when it has one; createdAt, status and body are kept.
@@ -88,7 +89,7 @@ export function mergeNotModified(
   }
   const skip = new Set(NOT_UPDATED);
   for (const token of headerList(res304.headers, 'connection')) skip.add(token.toLowerCase());
-  if (settings.shared === true) skip.add('set-cookie');
+  if (!keepsSetCookie(settings)) skip.add('set-cookie');
 
   const received = res304.headers !== null && typeof res304.headers === 'object' ? res304.headers : {};
   const updated = new Set<string>();

@@ -98,15 +98,25 @@ export function storable(req: PolicyRequest, res: PolicyResponse, settings: Poli
 }
 
 /**
- * RFC 9111 §3.1: the header fields a stored response keeps. Hop-by-hop fields (RFC 9110 §7.6.1)
- * and the fields the Connection field names are not stored; Set-Cookie is not stored by a shared
- * cache (§7.3: one user's cookie must not reach another); a response without Date gets its receipt
- * time (RFC 9110 §6.6.1: "the recipient MUST add a Date").
+ * Whether stored responses keep Set-Cookie. Never in a shared cache (§7.3: one user's cookie must
+ * not reach another); in a private cache only when asked: a server that calls an API for many users
+ * is a private cache to axios, yet replaying one user's session cookie to every later caller is the
+ * same leak. Chromium's HTTP cache persists responses without it for that reason.
  */
-export function storedHeaders(headers: HeaderMap, settings: Pick<PolicySettings, 'shared'>, responseTime: number): HeaderMap {
+export function keepsSetCookie(settings: Pick<PolicySettings, 'shared' | 'storeSetCookie'>): boolean {
+  return settings.shared !== true && settings.storeSetCookie === true;
+}
+
+/**
+ * RFC 9111 §3.1: the header fields a stored response keeps. Hop-by-hop fields (RFC 9110 §7.6.1)
+ * and the fields the Connection field names are not stored; Set-Cookie only as keepsSetCookie
+ * says; a response without Date gets its receipt time (RFC 9110 §6.6.1: "the recipient MUST add a
+ * Date").
+ */
+export function storedHeaders(headers: HeaderMap, settings: Pick<PolicySettings, 'shared' | 'storeSetCookie'>, responseTime: number): HeaderMap {
   const drop = new Set(HOP_BY_HOP_FIELDS);
   for (const token of headerList(headers, 'connection')) drop.add(token.toLowerCase());
-  if (settings.shared === true) drop.add('set-cookie');
+  if (!keepsSetCookie(settings)) drop.add('set-cookie');
   const kept: HeaderMap = {};
   for (const name in headers) if (!drop.has(name)) kept[name] = headers[name]!;
   if (kept['date'] === undefined) kept['date'] = formatHttpDate(responseTime);

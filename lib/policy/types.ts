@@ -43,6 +43,10 @@ export interface PolicySettings {
   shared: boolean;
   /** Fraction of (Date − Last-Modified) used as heuristic freshness; 0 disables. */
   heuristic: number;
+  /** Longest heuristic lifetime in ms (RFC 9111 §4.2.2 leaves the bound to the cache). @default 7 days */
+  heuristicLimit?: number;
+  /** Keep Set-Cookie in stored responses of a private cache (a shared cache never does). @default false */
+  storeSetCookie?: boolean;
   /** Uppercase methods whose responses may be stored. @default ['GET', 'HEAD'] */
   methods: readonly string[];
   /** Statuses a configured ttl may store. @default [200, 203] */

@@ -65,6 +65,8 @@ const lifetimeCases: Case[] = [
   // §4.2.2 heuristic freshness
   { name: '§4.2.2 heuristic: 10% of Date − Last-Modified', headers: { 'last-modified': httpDate(T0 - 10 * DAY) }, expiresAt: T0 + DAY },
   { name: '§4.2.2 heuristic fraction is configurable', headers: { 'last-modified': httpDate(T0 - 10 * DAY) }, settings: { heuristic: 0.5 }, expiresAt: T0 + 5 * DAY },
+  { name: '§4.2.2 heuristic freshness is capped by heuristicLimit', headers: { 'last-modified': httpDate(T0 - 1000 * DAY) }, settings: { heuristicLimit: 7 * DAY }, expiresAt: T0 + 7 * DAY },
+  { name: '§4.2.2 a far-future Date with an old Last-Modified is capped too', headers: { date: httpDate(T0 + 300 * 365 * DAY), 'last-modified': httpDate(T0 - 10 * 365 * DAY) }, settings: { heuristicLimit: 7 * DAY }, expiresAt: T0 + 7 * DAY },
   { name: '§4.2.2 heuristic 0 disables heuristic freshness', headers: { 'last-modified': httpDate(T0 - 10 * DAY) }, settings: { heuristic: 0 }, expiresAt: T0 },
   { name: '§4.2.2 heuristic applies to a heuristically cacheable 404', headers: { 'last-modified': httpDate(T0 - 10 * DAY) }, res: { status: 404 }, expiresAt: T0 + DAY },
   { name: '§4.2.2 heuristic applies to a 301', headers: { 'last-modified': httpDate(T0 - 10 * DAY) }, res: { status: 301 }, expiresAt: T0 + DAY },

@@ -9,17 +9,19 @@ import { freshenWithHead, isClientConditional, isSafeMethod, isStaleIfErrorStatu
 import { entry, MIN, request, settings, T0, httpDate } from './fixtures.js';
 
 describe('policy: stored header fields (RFC 9111 §3.1)', () => {
-  const cases: Array<{ name: string; headers: HeaderMap; shared?: boolean; kept: string[]; dropped: string[] }> = [
+  const cases: Array<{ name: string; headers: HeaderMap; shared?: boolean; storeSetCookie?: boolean; kept: string[]; dropped: string[] }> = [
     { name: '§3.1 hop-by-hop fields are not stored', headers: { connection: 'close', 'keep-alive': 'timeout=5', 'transfer-encoding': 'chunked', te: 'trailers', trailer: 'x', upgrade: 'h2c', 'proxy-connection': 'keep-alive', etag: '"a"' }, kept: ['etag'], dropped: ['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection'] },
     { name: '§3.1 fields named by Connection are not stored', headers: { connection: 'x-session, X-Trace', 'x-session': '1', 'x-trace': '2', 'x-other': '3' }, kept: ['x-other'], dropped: ['x-session', 'x-trace'] },
     { name: '§3.1 Connection given as several lines', headers: { connection: ['x-a', 'x-b'], 'x-a': '1', 'x-b': '2' }, kept: [], dropped: ['x-a', 'x-b'] },
     { name: '§7.3 a shared cache does not store Set-Cookie', headers: { 'set-cookie': ['a=1'], etag: '"a"' }, shared: true, kept: ['etag'], dropped: ['set-cookie'] },
-    { name: '§7.3 a private cache keeps Set-Cookie', headers: { 'set-cookie': ['a=1'] }, kept: ['set-cookie'], dropped: [] },
+    { name: 'a private cache does not store Set-Cookie by default (one caller\'s session must not reach the next)', headers: { 'set-cookie': ['a=1'], etag: '"a"' }, kept: ['etag'], dropped: ['set-cookie'] },
+    { name: 'a private cache keeps Set-Cookie when storeSetCookie asks for it', headers: { 'set-cookie': ['a=1'] }, storeSetCookie: true, kept: ['set-cookie'], dropped: [] },
+    { name: '§7.3 a shared cache drops Set-Cookie even when storeSetCookie asks for it', headers: { 'set-cookie': ['a=1'] }, shared: true, storeSetCookie: true, kept: [], dropped: ['set-cookie'] },
     { name: 'end-to-end fields are kept', headers: { 'content-type': 'text/plain', 'cache-control': 'max-age=60', vary: 'accept' }, kept: ['content-type', 'cache-control', 'vary'], dropped: [] },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const kept = storedHeaders(c.headers, { shared: c.shared === true }, T0);
+      const kept = storedHeaders(c.headers, { shared: c.shared === true, storeSetCookie: c.storeSetCookie === true }, T0);
       for (const name of c.kept) expect(kept, name).to.have.property(name);
       for (const name of c.dropped) expect(kept, name).not.to.have.property(name);
     });

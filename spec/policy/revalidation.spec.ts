@@ -195,11 +195,19 @@ const mergeCases: MergeCase[] = [
     check: (m) => expect(m.headers['set-cookie']).to.equal(undefined),
   },
   {
-    name: '§3.2 Set-Cookie from a 304 is merged into a private entry',
+    name: '§3.2 Set-Cookie from a 304 is merged into a private entry that keeps cookies (storeSetCookie)',
     stored: { 'cache-control': 'max-age=60', etag: '"a"' },
     received: { 'set-cookie': 'sid=2' },
     at: T0 + MIN,
+    settings: { storeSetCookie: true },
     check: (m) => expect(m.headers['set-cookie']).to.equal('sid=2'),
+  },
+  {
+    name: 'Set-Cookie from a 304 is not merged into a private entry by default',
+    stored: { 'cache-control': 'max-age=60', etag: '"a"' },
+    received: { 'set-cookie': 'sid=2' },
+    at: T0 + MIN,
+    check: (m) => expect(m.headers['set-cookie']).to.equal(undefined),
   },
   {
     name: '§4.1 Vary values are kept when the 304 keeps Vary',
