@@ -18,10 +18,10 @@ export {
   type Ttl,
 } from './options.js';
 export type { Duration } from './duration.js';
-export { memoryStorage, type MemoryStorageOptions } from './storage/memory.js';
+export { memoryStorage, type MemoryStorage, type MemoryStorageOptions } from './storage/memory.js';
 export {
   keyvStorage,
-  KeyvStorage,
+  type KeyvStorage,
   keyvSerialization,
   type KeyvStorageOptions,
   type InvalidValueInfo,

@@ -7,6 +7,7 @@
  * entry never loads `node:module`, sqlite3 or redis.
  */
 import { createRequire } from 'node:module';
+import { MissingDriverError } from '../errors.js';
 
 /** Injected by tests to simulate a missing package. */
 export type RequireFn = (id: string) => unknown;
@@ -22,9 +23,11 @@ export function loadDriver<T>(pkg: string, factory: string, req?: RequireFn): T 
     // MODULE_NOT_FOUND for the driver itself (not for something the driver requires, such as a
     // native binding that did not build: that is a different fix, so it gets its own message).
     if (err?.code === 'MODULE_NOT_FOUND' && String(err.message).includes(`'${pkg}'`)) {
-      throw new Error(`Install ${pkg} to use ${factory}: npm i ${pkg}`, { cause: error });
+      throw new MissingDriverError(`Install ${pkg} to use ${factory}: npm i ${pkg}`, { cause: error });
     }
-    throw new Error(`${factory}: ${pkg} is installed but failed to load: ${err?.message ?? String(error)}`, {
+    // Installed but unusable (typically a native binding that did not build): as good as missing,
+    // and the message says which package to look at.
+    throw new MissingDriverError(`${factory}: ${pkg} is installed but failed to load: ${err?.message ?? String(error)}`, {
       cause: error,
     });
   }

@@ -3,23 +3,30 @@
  * Node only; reachable from the `axios-stash/file` entry.
  */
 import { Keyv } from 'keyv';
+import { boolean, checkOptions, nonEmptyString, optionalFunction } from './factory-options.js';
 import { KeyvFile } from './fs-adapter.js';
-import { KeyvStorage, keyvSerialization, type KeyvStorageOptions } from './keyv-storage.js';
+import { keyvStorage, type KeyvStorage, type KeyvStorageOptions } from './keyv-storage.js';
+import { keyvSerialization } from './kv-wire-format.js';
 
 export interface FileStorageOptions {
   /** Cache directory, created on first write. Default `.http-cache` (relative to the cwd). */
   dir?: string;
   /** fsync every file before it is renamed into place (survives power loss). Default false. */
   fsync?: boolean;
-  /** Told about every unreadable stored value (each is read as a miss). */
+  /** Also told about every unreadable stored value (each read of one rejects with UnreadableValueError). */
   onInvalid?: KeyvStorageOptions['onInvalid'];
 }
 
 /** The Keyv namespace of file caches: every key in the directory starts with it. */
 const NAMESPACE = 'axios-stash';
 
-export function fileStorage(options: FileStorageOptions = {}): KeyvStorage {
-  const store = new KeyvFile({ dir: options.dir ?? '.http-cache', fsync: options.fsync ?? false });
+/** @throws CacheOptionsError for a bad or unknown option. */
+export function fileStorage(options?: FileStorageOptions): KeyvStorage {
+  const checked = checkOptions('fileStorage', options, ['dir', 'fsync', 'onInvalid']);
+  const dir = nonEmptyString('fileStorage.dir', checked.dir, '.http-cache');
+  const fsync = boolean('fileStorage.fsync', checked.fsync, false);
+  const onInvalid = optionalFunction('fileStorage.onInvalid', checked.onInvalid);
+  const store = new KeyvFile({ dir, fsync });
   const keyv = new Keyv({ store, namespace: NAMESPACE, throwOnErrors: true, ...keyvSerialization });
-  return new KeyvStorage(keyv, { onInvalid: options.onInvalid });
+  return keyvStorage(keyv, { onInvalid });
 }

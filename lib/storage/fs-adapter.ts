@@ -25,6 +25,9 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { systemClock } from '../clock.js';
+import { CacheOptionsError } from '../errors.js';
+import { boolean, checkOptions, integer } from './factory-options.js';
 
 export interface KeyvFileOptions {
   /** Directory holding the files (created on first write). */
@@ -68,7 +71,7 @@ function parseFile(text: string): { header: FileHeader; value: string } | undefi
   return header && { header, value: text.slice(nl + 1) };
 }
 
-const isExpired = (header: FileHeader, now = Date.now()): boolean =>
+const isExpired = (header: FileHeader, now = systemClock()): boolean =>
   header.expires !== null && header.expires <= now;
 
 export class KeyvFile extends EventEmitter {
@@ -85,16 +88,17 @@ export class KeyvFile extends EventEmitter {
 
   constructor(options: KeyvFileOptions) {
     super();
-    if (!options || typeof options.dir !== 'string' || options.dir === '') {
-      throw new TypeError('KeyvFile: `dir` must be a non-empty directory path');
+    const checked = checkOptions('KeyvFile', options, ['dir', 'fsync', 'staleTempMs']);
+    if (typeof checked.dir !== 'string' || checked.dir === '') {
+      throw new CacheOptionsError('KeyvFile.dir', 'a non-empty directory path', checked.dir);
     }
-    this.dir = path.resolve(options.dir);
+    this.dir = path.resolve(checked.dir);
     this.opts = {
       dialect: 'file',
       url: pathToFileURL(this.dir).href,
       dir: this.dir,
-      fsync: options.fsync ?? false,
-      staleTempMs: options.staleTempMs ?? 10 * 60 * 1000,
+      fsync: boolean('KeyvFile.fsync', checked.fsync, false),
+      staleTempMs: integer('KeyvFile.staleTempMs', checked.staleTempMs, 0, 10 * 60 * 1000),
     };
   }
 
@@ -128,7 +132,7 @@ export class KeyvFile extends EventEmitter {
     if (typeof value !== 'string') {
       throw new TypeError('KeyvFile stores strings: keep Keyv serialization on');
     }
-    const expires = typeof ttl === 'number' && ttl > 0 && Number.isFinite(ttl) ? Date.now() + ttl : null;
+    const expires = typeof ttl === 'number' && ttl > 0 && Number.isFinite(ttl) ? systemClock() + ttl : null;
     const data = `${FILE_MAGIC}${JSON.stringify({ key, expires })}\n${value}`;
     const file = this.pathOf(key);
     await this.#ensureDir();
@@ -186,7 +190,7 @@ export class KeyvFile extends EventEmitter {
       if (code(error) === 'ENOENT') return 0;
       throw error;
     }
-    const now = Date.now();
+    const now = systemClock();
     for (const name of names) {
       const file = path.join(this.dir, name);
       if (NAME_PATTERN.test(name)) {

@@ -1,12 +1,24 @@
+import type { AliasRecord } from '../alias.js';
+import { systemClock } from '../clock.js';
 import type { CacheEntry } from '../entry.js';
-import { CacheOptionsError } from '../errors.js';
+import { AxiosStashError, CacheOptionsError } from '../errors.js';
 import type { CacheStore } from './contract.js';
+import { checkOptions } from './factory-options.js';
 
 export interface MemoryStorageOptions {
   /** Most entries kept; the least recently used is evicted first. @default 1000 */
   maxEntries?: number;
   /** Most bytes of bodies (plus a small per-entry overhead) kept; LRU eviction. @default unbounded */
   maxBytes?: number;
+}
+
+/** What memoryStorage returns: an in-process CacheStore with an entry count and prune(). */
+export interface MemoryStorage extends CacheStore {
+  readonly inProcess: true;
+  /** Entries held, expired ones not yet dropped included. */
+  readonly size: number;
+  /** Drops expired entries and aliases (they are also dropped when read); resolves how many went. */
+  prune(): Promise<number>;
 }
 
 interface Slot<T> {
@@ -21,15 +33,19 @@ const ENTRY_OVERHEAD = 512;
 
 /**
  * The in-process store: a bounded LRU of live entries. It is the one backend that is not a Keyv
- * adapter behind KeyvStorage: it keeps entries as objects, so a hit costs no decoding and no
- * promise-wrapped Keyv bookkeeping. Entries are never handed to callers (every hit builds a fresh
- * response from a copy), so sharing the stored object is safe.
+ * adapter behind keyvStorage: it keeps entries and alias records as objects, so a hit costs no
+ * decoding and no promise-wrapped Keyv bookkeeping (and nothing it holds is ever unreadable).
+ * Entries are never handed to callers (every hit builds a fresh response from a copy), so sharing
+ * the stored object is safe.
+ *
+ * @throws CacheOptionsError for a bad or unknown option.
  */
-export function memoryStorage(options: MemoryStorageOptions = {}): CacheStore & { readonly size: number } {
-  const maxEntries = positiveInteger('memoryStorage.maxEntries', options.maxEntries, 1000);
-  const maxBytes = positiveInteger('memoryStorage.maxBytes', options.maxBytes, Infinity);
+export function memoryStorage(options?: MemoryStorageOptions): MemoryStorage {
+  const checked = checkOptions('memoryStorage', options, ['maxEntries', 'maxBytes']);
+  const maxEntries = positiveInteger('memoryStorage.maxEntries', checked.maxEntries, 1000);
+  const maxBytes = positiveInteger('memoryStorage.maxBytes', checked.maxBytes, Infinity);
   const entries = new Map<string, Slot<CacheEntry>>();
-  const aliases = new Map<string, Slot<string>>();
+  const aliases = new Map<string, Slot<AliasRecord>>();
   let bytes = 0;
 
   function remove(key: string): void {
@@ -50,7 +66,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): CacheStore & 
   function live<T>(map: Map<string, Slot<T>>, key: string): Slot<T> | undefined {
     const slot = map.get(key);
     if (slot === undefined) return undefined;
-    if (slot.deleteAt <= Date.now()) {
+    if (slot.deleteAt <= systemClock()) {
       if (map === (entries as Map<string, Slot<unknown>>)) remove(key);
       else map.delete(key);
       return undefined;
@@ -58,6 +74,13 @@ export function memoryStorage(options: MemoryStorageOptions = {}): CacheStore & 
     map.delete(key);
     map.set(key, slot);
     return slot;
+  }
+
+  function lifetime(lifetimeMs: number): number {
+    if (typeof lifetimeMs !== 'number' || Number.isNaN(lifetimeMs)) {
+      throw new TypeError(`lifetimeMs must be a number of milliseconds or Infinity, got ${String(lifetimeMs)}`);
+    }
+    return lifetimeMs;
   }
 
   return {
@@ -68,12 +91,13 @@ export function memoryStorage(options: MemoryStorageOptions = {}): CacheStore & 
     async get(key) {
       return live(entries, key)?.value;
     },
-    async set(key, entry, ttl) {
+    async set(key, entry, lifetimeMs) {
+      const deleteAt = systemClock() + lifetime(lifetimeMs);
       remove(key);
       const size = entry.body.byteLength + entry.url.length + ENTRY_OVERHEAD;
       // Larger than the whole budget: storing it would evict everything, so refuse (and be counted).
-      if (size > maxBytes) throw new Error(`entry of ${size} bytes exceeds memoryStorage maxBytes (${maxBytes})`);
-      entries.set(key, { value: entry, deleteAt: Date.now() + ttl, size });
+      if (size > maxBytes) throw new AxiosStashError(`entry of ${size} bytes exceeds memoryStorage maxBytes (${maxBytes})`);
+      entries.set(key, { value: entry, deleteAt, size });
       bytes += size;
       evict();
     },
@@ -83,9 +107,10 @@ export function memoryStorage(options: MemoryStorageOptions = {}): CacheStore & 
     async getAlias(key) {
       return live(aliases, key)?.value;
     },
-    async setAlias(key, target, ttl) {
+    async setAlias(key, alias, lifetimeMs) {
+      const deleteAt = systemClock() + lifetime(lifetimeMs);
       aliases.delete(key);
-      aliases.set(key, { value: target, deleteAt: Date.now() + ttl, size: 0 });
+      aliases.set(key, { value: alias, deleteAt, size: 0 });
       evict();
     },
     async deleteAlias(key) {
@@ -97,11 +122,27 @@ export function memoryStorage(options: MemoryStorageOptions = {}): CacheStore & 
       bytes = 0;
     },
     async *keys() {
-      const now = Date.now();
+      const now = systemClock();
       for (const [key, slot] of [...entries]) {
-        if (slot.deleteAt <= now) remove(key);
-        else yield key;
+        if (slot.deleteAt > now) yield key;
       }
+    },
+    async prune() {
+      const now = systemClock();
+      let removed = 0;
+      for (const [key, slot] of [...entries]) {
+        if (slot.deleteAt <= now) {
+          remove(key);
+          removed++;
+        }
+      }
+      for (const [key, slot] of [...aliases]) {
+        if (slot.deleteAt <= now) {
+          aliases.delete(key);
+          removed++;
+        }
+      }
+      return removed;
     },
   };
 }

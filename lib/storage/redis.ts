@@ -21,16 +21,22 @@
  *   on; `commandTimeout` (node-redis 5 `commandOptions.timeout`) also drops the command from the
  *   client's queue. It is off by default: node-redis allocates an AbortSignal.timeout and its
  *   listeners per command, measured at about 13 µs of CPU per cache hit (~6% of a Redis hit).
+ * - node-redis parses `url` only when it connects (createClient throws a bare TypeError
+ *   `Invalid URL` / `Invalid protocol` for a bad one): we check it up front, as it does (WHATWG URL,
+ *   `redis:` or `rediss:`, a numeric database path), to throw a CacheOptionsError instead.
  * - keys()/clear() SCAN `ns::*` (with `TYPE string`: Redis >= 6); get/set/delete are single-key
  *   GET / SET PX / UNLINK, so no request ever scans the keyspace.
  */
 import type { RedisClientConnectionType } from '@keyv/redis';
 import { Keyv } from 'keyv';
+import { CacheOptionsError } from '../errors.js';
 import { loadDriver } from './driver.js';
-import { KeyvStorage, keyvSerialization, type KeyvStorageOptions } from './keyv-storage.js';
+import { checkOptions, integer, matching, optionalFunction } from './factory-options.js';
+import { keyvStorage, type KeyvStorage, type KeyvStorageOptions } from './keyv-storage.js';
+import { keyvSerialization } from './kv-wire-format.js';
 
 export interface RedisStorageOptions {
-  /** Server URL (`redis://[[user]:password@]host[:port][/db]`). Default `redis://127.0.0.1:6379`. Ignored with `client`. */
+  /** Server URL (`redis[s]://[[user]:password@]host[:port][/db]`). Default `redis://127.0.0.1:6379`. Not with `client`. */
   url?: string;
   /**
    * An existing node-redis client (e.g. with TLS or cluster settings). It is connected if it is
@@ -40,15 +46,15 @@ export interface RedisStorageOptions {
   client?: RedisClientConnectionType;
   /** Key prefix: keys are `<namespace>::entry:<key>` and clear() only touches these. Default `axios-stash`. */
   namespace?: string;
-  /** Limit (ms) of each connection attempt. Default 2000. Ignored with `client`. */
+  /** Limit (ms) of each connection attempt. Default 2000. */
   connectTimeout?: number;
   /**
    * Limit (ms) of each command inside the Redis client, which then drops it from its queue.
    * Default: none (setupCache's `storeTimeout` already bounds every cache call; this costs about
-   * 13 µs per command). Ignored with `client`.
+   * 13 µs per command). Not with `client` (configure the client itself).
    */
   commandTimeout?: number;
-  /** Told about every unreadable stored value (each is read as a miss). */
+  /** Also told about every unreadable stored value (each read of one rejects with UnreadableValueError). */
   onInvalid?: KeyvStorageOptions['onInvalid'];
 }
 
@@ -57,32 +63,61 @@ type RedisModule = {
   createClient: (options: Record<string, unknown>) => RedisClientConnectionType;
 };
 
+const KNOWN = ['url', 'client', 'namespace', 'connectTimeout', 'commandTimeout', 'onInvalid'] as const;
+
 /** Letters, digits, `_ . -`: no `:` (would nest inside another namespace) and no SCAN glob characters. */
 const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
 /** Retry every 50 ms, doubling up to 2 s, for ever: the cache works again as soon as Redis does. */
 const reconnectStrategy = (retries: number): number => Math.min(50 * 2 ** Math.min(retries, 10), 2000);
 
-export function redisStorage(options: RedisStorageOptions = {}): KeyvStorage {
-  const {
-    url = 'redis://127.0.0.1:6379',
-    namespace = 'axios-stash',
-    connectTimeout = 2000,
-    commandTimeout,
-  } = options;
-  if (!NAMESPACE_PATTERN.test(namespace)) {
-    throw new TypeError(`redisStorage: \`namespace\` must match ${NAMESPACE_PATTERN}, got ${JSON.stringify(namespace)}`);
+/** The URL as node-redis will parse it when it connects (see the facts above). */
+function redisUrl(value: unknown): string {
+  const expected = 'a redis:// or rediss:// URL (redis[s]://[[user]:password@]host[:port][/db])';
+  if (value === undefined) return 'redis://127.0.0.1:6379';
+  if (typeof value !== 'string') throw new CacheOptionsError('redisStorage.url', expected, value);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CacheOptionsError('redisStorage.url', expected, value);
   }
-  for (const [name, value] of [['connectTimeout', connectTimeout], ['commandTimeout', commandTimeout ?? 1]] as const) {
-    if (!Number.isInteger(value) || value <= 0) {
-      throw new TypeError(`redisStorage: \`${name}\` must be a positive integer of milliseconds`);
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '' || !Number.isInteger(db) || db < 0) {
+    throw new CacheOptionsError('redisStorage.url', expected, value);
+  }
+  return value;
+}
+
+function isRedisClient(value: unknown): value is RedisClientConnectionType {
+  const c = value as Record<string, unknown> | null;
+  return typeof c === 'object' && c !== null && typeof c.connect === 'function' && typeof c.on === 'function';
+}
+
+/**
+ * @throws CacheOptionsError for a bad or unknown option (or `url`/`commandTimeout` next to `client`,
+ * which would be ignored); MissingDriverError when @keyv/redis is not installed.
+ */
+export function redisStorage(options?: RedisStorageOptions): KeyvStorage {
+  const checked = checkOptions('redisStorage', options, KNOWN);
+  const given = checked.client;
+  if (given !== undefined && !isRedisClient(given)) {
+    throw new CacheOptionsError('redisStorage.client', 'a node-redis client (createClient() from @keyv/redis or redis)', given);
+  }
+  for (const name of ['url', 'commandTimeout'] as const) {
+    if (given !== undefined && checked[name] !== undefined) {
+      throw new CacheOptionsError(`redisStorage.${name}`, 'left out when `client` is given (configure the client instead)', checked[name]);
     }
   }
+  const url = redisUrl(checked.url);
+  const namespace = matching('redisStorage.namespace', checked.namespace, NAMESPACE_PATTERN, 'axios-stash');
+  const connectTimeout = integer('redisStorage.connectTimeout', checked.connectTimeout, 1, 2000);
+  const commandTimeout = integer('redisStorage.commandTimeout', checked.commandTimeout, 1);
+  const onInvalid = optionalFunction('redisStorage.onInvalid', checked.onInvalid);
   const { default: KeyvRedis, createClient } = loadDriver<RedisModule>('@keyv/redis', 'redisStorage');
 
-  const own = options.client === undefined;
   const client =
-    options.client ??
+    given ??
     createClient({
       url,
       disableOfflineQueue: true,
@@ -100,13 +135,13 @@ export function redisStorage(options: RedisStorageOptions = {}): KeyvStorage {
     connectionTimeout: connectTimeout,
   });
   if (!client.isOpen) {
-    // Failures are emitted as 'error' events (seen by KeyvStorage); the promise itself only
+    // Failures are emitted as 'error' events (seen by keyvStorage); the promise itself only
     // settles when the client is closed, since the reconnect strategy never gives up.
     client.connect().catch(() => {});
   }
   const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true, ...keyvSerialization });
   // Calls made while the first connection is being set up wait for it (at most connectTimeout);
-  // once that wait is over, a client that is not ready fails each call at once (KeyvStorage).
+  // once that wait is over, a client that is not ready fails each call at once (keyvStorage).
   const firstConnection = new Promise<Keyv>((resolve) => {
     const events = client as unknown as { isReady?: boolean; once(e: string, f: () => void): void; off(e: string, f: () => void): void };
     if (events.isReady) return resolve(keyv);
@@ -119,9 +154,9 @@ export function redisStorage(options: RedisStorageOptions = {}): KeyvStorage {
     timer.unref?.();
     events.once('ready', done);
   });
-  return new KeyvStorage(firstConnection, {
-    onInvalid: options.onInvalid,
+  return keyvStorage(firstConnection, {
+    onInvalid,
     // A client we created is ours to close; a client we were given stays open for its owner.
-    close: own ? (k) => k.disconnect() : async () => {},
+    close: given === undefined ? (k) => k.disconnect() : async () => {},
   });
 }

@@ -10,13 +10,15 @@
  *   `_` as a wildcard. Our namespace is fixed (`axios-stash`), and separate caches use separate
  *   tables, so neither matters here.
  * - iterator() pages with LIMIT/OFFSET (`iterationLimit`, default 10 rows per query, each with the
- *   full values): raised to 100 to cut round trips; KeyvStorage.keys() never deletes mid-scan.
+ *   full values): raised to 100 to cut round trips; keyvStorage's keys() never deletes mid-scan.
  * - If the file cannot be opened, every later query rejects with that error (and the store emits
  *   it): the storage stays broken until recreated, and the guard above reports each failure.
  */
 import { Keyv } from 'keyv';
 import { loadDriver } from './driver.js';
-import { KeyvStorage, keyvSerialization, type KeyvStorageOptions } from './keyv-storage.js';
+import { checkOptions, integer, matching, nonEmptyString, optionalFunction } from './factory-options.js';
+import { keyvStorage, type KeyvStorage, type KeyvStorageOptions } from './keyv-storage.js';
+import { keyvSerialization } from './kv-wire-format.js';
 
 export interface SqliteStorageOptions {
   /** Database file (created if missing); `:memory:` for a private in-memory database. Default `http-cache.sqlite`. */
@@ -25,7 +27,7 @@ export interface SqliteStorageOptions {
   busyTimeout?: number;
   /** Table holding this cache ([A-Za-z_][A-Za-z0-9_]*). Default `http_cache`. */
   table?: string;
-  /** Told about every unreadable stored value (each is read as a miss). */
+  /** Also told about every unreadable stored value (each read of one rejects with UnreadableValueError). */
   onInvalid?: KeyvStorageOptions['onInvalid'];
 }
 
@@ -38,15 +40,16 @@ type KeyvSqliteModule = { KeyvSqlite: new (options: Record<string, unknown>) => 
 const NAMESPACE = 'axios-stash';
 const TABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function sqliteStorage(options: SqliteStorageOptions = {}): KeyvStorage {
-  const { path = 'http-cache.sqlite', busyTimeout = 5000, table = 'http_cache' } = options;
-  if (typeof path !== 'string' || path === '') throw new TypeError('sqliteStorage: `path` must be a non-empty string');
-  if (!TABLE_PATTERN.test(table)) {
-    throw new TypeError(`sqliteStorage: \`table\` must match ${TABLE_PATTERN}, got ${JSON.stringify(table)}`);
-  }
-  if (!Number.isInteger(busyTimeout) || busyTimeout < 0) {
-    throw new TypeError('sqliteStorage: `busyTimeout` must be a non-negative integer of milliseconds');
-  }
+/**
+ * @throws CacheOptionsError for a bad or unknown option; MissingDriverError when @keyv/sqlite is
+ * not installed (or cannot load).
+ */
+export function sqliteStorage(options?: SqliteStorageOptions): KeyvStorage {
+  const checked = checkOptions('sqliteStorage', options, ['path', 'busyTimeout', 'table', 'onInvalid']);
+  const path = nonEmptyString('sqliteStorage.path', checked.path, 'http-cache.sqlite');
+  const busyTimeout = integer('sqliteStorage.busyTimeout', checked.busyTimeout, 0, 5000);
+  const table = matching('sqliteStorage.table', checked.table, TABLE_PATTERN, 'http_cache');
+  const onInvalid = optionalFunction('sqliteStorage.onInvalid', checked.onInvalid);
   const { KeyvSqlite } = loadDriver<KeyvSqliteModule>('@keyv/sqlite', 'sqliteStorage');
   const store = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout, table, iterationLimit: 100 });
   const keyv = new Keyv({ store, namespace: NAMESPACE, throwOnErrors: true, ...keyvSerialization });
@@ -63,5 +66,5 @@ export function sqliteStorage(options: SqliteStorageOptions = {}): KeyvStorage {
     }
     return keyv;
   })();
-  return new KeyvStorage(ready, { onInvalid: options.onInvalid });
+  return keyvStorage(ready, { onInvalid });
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { MissingDriverError } from '../../lib/errors.js';
 import { loadDriver } from '../../lib/storage/driver.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -27,6 +28,8 @@ describe('storage drivers', function () {
       expect(await probe([factory], path.join(fixtures, 'hide-drivers.cjs'))).to.deep.equal({
         threw: true,
         sync: true,
+        name: 'MissingDriverError',
+        isAxiosStashError: true,
         message: `Install ${pkg} to use ${factory}Storage: npm i ${pkg}`,
       });
     });
@@ -37,10 +40,11 @@ describe('storage drivers', function () {
       throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
     };
     expect(() => loadDriver('@keyv/sqlite', 'sqliteStorage', missing('@keyv/sqlite'))).to.throw(
+      MissingDriverError,
       'Install @keyv/sqlite to use sqliteStorage: npm i @keyv/sqlite',
     );
     // @keyv/sqlite is there but its own dependency is not (e.g. sqlite3 never built):
-    expect(() => loadDriver('@keyv/sqlite', 'sqliteStorage', missing('sqlite3'))).to.throw(/installed but failed to load: Cannot find module 'sqlite3'/);
+    expect(() => loadDriver('@keyv/sqlite', 'sqliteStorage', missing('sqlite3'))).to.throw(MissingDriverError, /installed but failed to load: Cannot find module 'sqlite3'/);
     expect(() =>
       loadDriver('@keyv/sqlite', 'sqliteStorage', () => {
         throw new Error('Could not locate the bindings file');

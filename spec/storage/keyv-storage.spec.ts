@@ -5,22 +5,35 @@
 import { EventEmitter } from 'node:events';
 import { expect } from 'chai';
 import { Keyv } from 'keyv';
+import { CacheOptionsError, StoreWriteError, UnreadableValueError, isAxiosStashError } from '../../lib/errors.js';
 import { encodeEntry } from '../../lib/serializer.js';
-import { keyvSerialization, keyvStorage, KeyvStorage, type InvalidValueInfo } from '../../lib/storage/keyv-storage.js';
-import { expectSameEntry, keyvRaw, makeEntry, storeConformance, uniqueKey } from './conformance.js';
+import { keyvOf, keyvStorage, storeKeyOf } from '../../lib/storage/keyv-storage.js';
+import { keyvSerialization } from '../../lib/storage/kv-wire-format.js';
+import type { InvalidValueInfo } from '../../lib/storage/contract.js';
+import { storeConformance } from '../../lib/testing/conformance.js';
+import { assertSameEntry as expectSameEntry, makeEntry, uniqueKey } from '../../lib/testing/fixtures.js';
+import { keyvRaw } from './keyv-raw.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const redirect = (target: string) => ({ kind: 'redirect', target }) as const;
 
 // A Map-backed Keyv clears its whole Map on clear() whatever the namespace (Keyv calls
 // Map#clear), so each cache gets a Map of its own.
 storeConformance('keyv (Map, default JSON serializer)', () => keyvStorage(new Keyv({ store: new Map(), namespace: 'ns' })), {
   raw: keyvRaw,
   ttlGranularity: 100,
+  broken: () => keyvStorage(Promise.reject(new Error('no database'))),
 });
 storeConformance('keyv (Map, keyvSerialization)', () => keyvStorage(new Keyv({ store: new Map(), ...keyvSerialization })), {
   raw: keyvRaw,
   ttlGranularity: 100,
+  broken: () => {
+    const store = new StubStore();
+    store.failGet = store.failSet = 'throw';
+    store.failClear = 'swallow';
+    return keyvStorage(new Keyv({ store, ...keyvSerialization }));
+  },
 });
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -74,21 +87,9 @@ class StubStore extends EventEmitter {
   }
 }
 
-describe('KeyvStorage', () => {
+describe('keyvStorage', () => {
   describe('lifetimes', () => {
-    it('stores nothing for a lifetime that has already run out, and drops what was there', async () => {
-      const storage = keyvStorage(new Keyv());
-      await storage.set('k', makeEntry(), 60_000);
-      await storage.setAlias('k', 't', 60_000);
-      await storage.set('k', makeEntry(), 0);
-      await storage.setAlias('k', 't', -5);
-      expect(await storage.get('k')).to.equal(undefined);
-      expect(await storage.getAlias('k')).to.equal(undefined);
-      await storage.set('never', makeEntry(), -1);
-      expect(await storage.get('never')).to.equal(undefined);
-    });
-
-    it('refuses a ttl that is not a number', async () => {
+    it('refuses a lifetime that is not a number', async () => {
       const storage = keyvStorage(new Keyv());
       expect(await rejection(storage.set('k', makeEntry(), Number.NaN))).to.be.instanceOf(TypeError);
       expect(await rejection(storage.set('k', makeEntry(), '5' as unknown as number))).to.be.instanceOf(TypeError);
@@ -109,11 +110,10 @@ describe('KeyvStorage', () => {
       expect(seen).to.deep.equal([1501, undefined, undefined]);
     });
 
-    it("does not let the Keyv's default ttl shorten an Infinity entry", async function () {
-      this.timeout(10_000);
-      const storage = keyvStorage(new Keyv({ ttl: 300 }));
+    it("does not let the Keyv's default ttl shorten an Infinity entry", async () => {
+      const storage = keyvStorage(new Keyv({ ttl: 5 }));
       await storage.set('forever', makeEntry(), Infinity);
-      await sleep(800);
+      await sleep(30);
       expectSameEntry(await storage.get('forever'), makeEntry());
     });
   });
@@ -139,7 +139,9 @@ describe('KeyvStorage', () => {
       store.failSet = 'swallow';
       const storage = keyvStorage(new Keyv({ store }));
       expect((await rejection(storage.set('k', makeEntry(), 60_000))).message).to.match(/not confirmed.*set failed quietly/);
-      expect((await rejection(storage.setAlias('k', 't', 60_000))).message).to.match(/not confirmed/);
+      const error = await rejection(storage.setAlias('k', redirect('t'), 60_000));
+      expect(error).to.be.instanceOf(StoreWriteError);
+      expect(error.message).to.match(/not confirmed/);
     });
 
     it('rejects every call while a node-redis-like client is open but not ready', async () => {
@@ -176,7 +178,7 @@ describe('KeyvStorage', () => {
       expect((await rejection(keyvStorage(new Keyv({ store, throwOnErrors: true })).get('k'))).message).to.equal('get failed');
     });
 
-    it('reports unreadable values through onInvalid, and they read as misses', async () => {
+    it('rejects unreadable values with UnreadableValueError, and tells onInvalid too', async () => {
       const seen: InvalidValueInfo[] = [];
       const keyv = new Keyv({ store: new Map(), namespace: 'ns' });
       const storage = keyvStorage(keyv, { onInvalid: (info) => seen.push(info) });
@@ -185,10 +187,12 @@ describe('KeyvStorage', () => {
       await keyv.set('entry:cut', valid.slice(0, -4));
       await keyv.set('alias:odd', 'not an alias');
       (keyv.store as Map<string, unknown>).set('ns:entry:json', '{not json'); // Keyv's JSON.parse throws
-      expect(await storage.get('v2')).to.equal(undefined);
-      expect(await storage.get('cut')).to.equal(undefined);
-      expect(await storage.getAlias('odd')).to.equal(undefined);
-      expect(await storage.get('json')).to.equal(undefined);
+      const errors = [await rejection(storage.get('v2')), await rejection(storage.get('cut')), await rejection(storage.getAlias('odd')), await rejection(storage.get('json'))];
+      for (const error of errors) {
+        expect(error).to.be.instanceOf(UnreadableValueError);
+        expect(isAxiosStashError(error)).to.equal(true);
+      }
+      expect(errors.map((e) => (e as UnreadableValueError).info)).to.deep.equal(seen);
       expect(seen.map(({ key, collection, kind }) => `${collection}:${key}:${kind}`)).to.deep.equal([
         'entry:v2:version',
         'entry:cut:damaged',
@@ -204,19 +208,24 @@ describe('KeyvStorage', () => {
       map.set('keyv:entry:bare', 'garbage');
       map.set('keyv:entry:wrapper', `axios-stash-kv/1 soon\n${encodeEntry(makeEntry())}`);
       map.set('keyv:entry:inner', 'axios-stash-kv/1 -\naxios-stash/1 devalue/6\n[{}]\n');
-      for (const key of ['bare', 'wrapper', 'inner']) expect(await storage.get(key), key).to.equal(undefined);
+      for (const key of ['bare', 'wrapper', 'inner']) expect(await rejection(storage.get(key)), key).to.be.instanceOf(UnreadableValueError);
       expect(seen).to.deep.equal(['bare:foreign', 'wrapper:foreign', 'inner:damaged']);
     });
 
-    it('survives an onInvalid that throws, and lets it be set later', async () => {
+    it('rejects with UnreadableValueError even when onInvalid throws', async () => {
       const keyv = new Keyv();
       const storage = keyvStorage(keyv, { onInvalid: () => { throw new Error('reporter broke'); } });
       await keyv.set('entry:x', 'garbage');
-      expect(await storage.get('x')).to.equal(undefined);
-      let told = 0;
-      storage.onInvalid = () => told++;
-      expect(await storage.get('x')).to.equal(undefined);
-      expect(told).to.equal(1);
+      expect(await rejection(storage.get('x'))).to.be.instanceOf(UnreadableValueError);
+      expect(storage).to.not.have.property('onInvalid');
+    });
+
+    it('reads a stored JSON value without a Keyv `value` as foreign, not as absent', async () => {
+      const map = new Map<string, unknown>();
+      const storage = keyvStorage(new Keyv({ store: map }));
+      map.set('keyv:entry:obj', '{"a":1}');
+      const error = (await rejection(storage.get('obj'))) as UnreadableValueError;
+      expect(error.info).to.deep.include({ key: 'obj', collection: 'entry', kind: 'foreign' });
     });
 
     it('reads values written by a default-serializer Keyv through keyvSerialization', async () => {
@@ -233,7 +242,7 @@ describe('KeyvStorage', () => {
       const theirs = new Keyv({ store: map, namespace: 'theirs' });
       const storage = keyvStorage(mine);
       await storage.set('a', makeEntry(), 60_000);
-      await storage.setAlias('b', 'a', 60_000);
+      await storage.setAlias('b', redirect('a'), 60_000);
       await mine.set('unrelated', 'x');
       await keyvStorage(theirs).set('c', makeEntry(), 60_000);
       const keys: string[] = [];
@@ -254,7 +263,7 @@ describe('KeyvStorage', () => {
   describe('lifecycle', () => {
     it('waits for a Keyv given as a promise', async () => {
       let resolve!: (k: Keyv) => void;
-      const storage = new KeyvStorage(new Promise<Keyv>((r) => (resolve = r)));
+      const storage = keyvStorage(new Promise<Keyv>((r) => (resolve = r)));
       const pending = storage.set('k', makeEntry(), 60_000);
       resolve(new Keyv());
       await pending;
@@ -262,7 +271,7 @@ describe('KeyvStorage', () => {
     });
 
     it('rejects every call when the Keyv promise fails, and close() resolves', async () => {
-      const storage = new KeyvStorage(Promise.reject(new Error('no database')));
+      const storage = keyvStorage(Promise.reject(new Error('no database')));
       await sleep(10); // no unhandled rejection meanwhile
       expect((await rejection(storage.get('k'))).message).to.equal('no database');
       expect((await rejection(storage.set('k', makeEntry(), 1000))).message).to.equal('no database');
@@ -279,21 +288,50 @@ describe('KeyvStorage', () => {
       expect([closed, other.disconnected]).to.deep.equal([true, false]);
     });
 
-    it('prunes expired values of its namespace', async function () {
-      this.timeout(10_000);
-      const storage = keyvStorage(new Keyv({ store: new Map(), ...keyvSerialization }));
-      await storage.set('old', makeEntry(), 200);
-      await storage.setAlias(uniqueKey(), 'old', 200);
-      await storage.set('new', makeEntry(), 60_000);
-      await sleep(500);
+    it('closes once however often close() is called', async () => {
+      const store = new StubStore();
+      let closes = 0;
+      const storage = keyvStorage(new Keyv({ store }), { close: async () => void closes++ });
+      await Promise.all([storage.close(), storage.close()]);
+      await storage.close();
+      expect(closes).to.equal(1);
+    });
+
+    it('prunes unreadable values of its collections, and leaves other keys of the namespace alone', async () => {
+      const map = new Map<string, unknown>();
+      const keyv = new Keyv({ store: map, ...keyvSerialization });
+      const storage = keyvStorage(keyv);
+      await storage.set('good', makeEntry(), 60_000);
+      await keyv.set('entry:old-format', 'axios-stash/0 devalue/4\n{}\n');
+      await keyv.set('alias:odd', 'not an alias');
+      await keyv.set('unrelated', 'someone else');
       expect(await storage.prune()).to.equal(2);
-      expect(await storage.prune()).to.equal(0);
-      expectSameEntry(await storage.get('new'), makeEntry());
+      expect([...map.keys()].sort()).to.deep.equal(['keyv:entry:good', 'keyv:unrelated']);
     });
   });
 });
 
-describe('KeyvStorage: decoded entries are reused only while the stored value is unchanged', () => {
+describe('keyvStorage: options and test hooks', () => {
+  it('refuses something that is not a Keyv, and bad or unknown options, with CacheOptionsError', () => {
+    expect(() => keyvStorage(new Map() as never)).to.throw(CacheOptionsError, /`keyvStorage.keyv` must be a Keyv instance/);
+    expect(() => keyvStorage(undefined as never)).to.throw(CacheOptionsError, /keyvStorage.keyv/);
+    expect(() => keyvStorage(new Keyv(), { onInvalid: 'log' as never })).to.throw(CacheOptionsError, /`keyvStorage.onInvalid` must be a function/);
+    expect(() => keyvStorage(new Keyv(), { namespace: 'x' } as never)).to.throw(CacheOptionsError, /unknown option `keyvStorage.namespace`/);
+  });
+
+  it('exposes no Keyv or key layout on the store itself: specs use keyvOf() and storeKeyOf()', async () => {
+    const keyv = new Keyv();
+    const storage = keyvStorage(keyv);
+    expect(storage).to.not.have.property('getKeyv');
+    expect(storage).to.not.have.property('storeKey');
+    expect(await keyvOf(storage)).to.equal(keyv);
+    expect(storeKeyOf('entry', 'k')).to.equal('entry:k');
+    expect(storeKeyOf('alias', 'k')).to.equal('alias:k');
+    expect(() => keyvOf({} as never)).to.throw(TypeError);
+  });
+});
+
+describe('keyvStorage: decoded entries are reused only while the stored value is unchanged', () => {
   it('a value replaced by another writer on the same store is read afresh', async () => {
     const store = new Map();
     const reader = keyvStorage(new Keyv({ store, ...keyvSerialization }));

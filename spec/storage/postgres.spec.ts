@@ -9,8 +9,10 @@
 import { expect } from 'chai';
 import { KeyvPostgres } from '@keyv/postgres';
 import { Keyv } from 'keyv';
-import { keyvStorage, type KeyvStorage } from '../../lib/storage/keyv-storage.js';
-import { expectSameEntry, keyvRaw, makeEntry, storeConformance } from './conformance.js';
+import { keyvOf, keyvStorage, type KeyvStorage } from '../../lib/storage/keyv-storage.js';
+import { storeConformance } from '../../lib/testing/conformance.js';
+import { assertSameEntry as expectSameEntry, makeEntry } from '../../lib/testing/fixtures.js';
+import { keyvRaw } from './keyv-raw.js';
 
 const URI = process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const table = `stash_test_${process.pid}_${Date.now().toString(36)}`;
@@ -31,6 +33,8 @@ storeConformance('postgres (keyvStorage over @keyv/postgres)', () => open(), {
   reopen: (s) => open(namespaces.get(s as KeyvStorage)),
   raw: keyvRaw,
   timeout: 60_000,
+  // Nothing listens on port 1: every query fails to connect (ECONNREFUSED), at once.
+  broken: () => keyvStorage(new Keyv({ store: new KeyvPostgres({ uri: 'postgresql://postgres@127.0.0.1:1/test', table }), namespace: 'broken' }), { close: async () => {} }),
 });
 
 describe('keyvStorage over @keyv/postgres', () => {
@@ -43,7 +47,7 @@ describe('keyvStorage over @keyv/postgres', () => {
   it('stores the entry as Keyv JSON text in the table', async () => {
     const storage = open();
     await storage.set('k', makeEntry(), 60_000);
-    const store = (await storage.getKeyv()).store as KeyvPostgres;
+    const store = (await keyvOf(storage)).store as KeyvPostgres;
     const rows = (await store.query(`SELECT key, value FROM ${table} WHERE key = $1`, [`${namespaces.get(storage)}:entry:k`])) as Array<{ value: string }>;
     expect(rows).to.have.length(1);
     expect(JSON.parse(rows[0]!.value).value).to.match(/^axios-stash\/1 devalue\/6\n/);

@@ -1,9 +1,12 @@
 import { expect } from 'chai';
 import { createClient } from '@keyv/redis';
+import { CacheOptionsError } from '../../lib/errors.js';
 import type { CacheStore } from '../../lib/storage/contract.js';
 import type { KeyvStorage } from '../../lib/storage/keyv-storage.js';
 import { redisStorage } from '../../lib/storage/redis.js';
-import { expectSameEntry, keyvRaw, makeEntry, storeConformance } from './conformance.js';
+import { storeConformance } from '../../lib/testing/conformance.js';
+import { assertSameEntry as expectSameEntry, makeEntry } from '../../lib/testing/fixtures.js';
+import { keyvRaw } from './keyv-raw.js';
 import { freePort, RedisServer } from './fixtures/redis-server.js';
 
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -28,7 +31,13 @@ async function leftovers(): Promise<string[]> {
   }
 }
 
-storeConformance('redis', () => open(), { reopen: (s) => open(namespaces.get(s)), raw: keyvRaw });
+storeConformance('redis', () => open(), {
+  reopen: (s) => open(namespaces.get(s)),
+  raw: keyvRaw,
+  nativeExpiry: true,
+  // Port 1: connections are refused at once; the first call waits connectTimeout for the first connection.
+  broken: () => redisStorage({ url: 'redis://127.0.0.1:1', namespace: `${run}-broken`, connectTimeout: 50 }),
+});
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -58,7 +67,7 @@ describe('redisStorage', () => {
     try {
       await store.set('k', makeEntry(), 60_000);
       await store.set('forever', makeEntry(), Infinity);
-      await store.setAlias('a', 'k', 30_000);
+      await store.setAlias('a', { kind: 'redirect', target: 'k' }, 30_000);
       expect((await client.keys(`${namespace}*`)).sort()).to.deep.equal(
         [`${namespace}::alias:a`, `${namespace}::entry:forever`, `${namespace}::entry:k`].sort(),
       );
@@ -87,9 +96,31 @@ describe('redisStorage', () => {
 
   it('refuses a namespace that would reach into others', () => {
     for (const namespace of ['a:b', 'a*', 'a?', '[a]', '', 'a b']) {
-      expect(() => redisStorage({ namespace }), namespace).to.throw(TypeError, /namespace/);
+      expect(() => redisStorage({ namespace }), namespace).to.throw(CacheOptionsError, /`redisStorage.namespace` must be a string matching/);
     }
-    expect(() => redisStorage({ connectTimeout: 0 })).to.throw(TypeError, /connectTimeout/);
+  });
+
+  it('refuses bad and unknown options with CacheOptionsError, before connecting', () => {
+    const client = createClient({ url: URL });
+    const cases: Array<[unknown, RegExp]> = [
+      // node-redis would throw its own TypeError (ERR_INVALID_URL / Invalid protocol) at createClient or connect
+      [{ url: 'not-a-url' }, /`redisStorage.url` must be a redis:\/\/ or rediss:\/\/ URL .*; got "not-a-url"/],
+      [{ url: 'http://127.0.0.1:6379' }, /redisStorage.url/],
+      [{ url: 'redis://127.0.0.1:6379/db1' }, /redisStorage.url/],
+      [{ url: 6379 }, /redisStorage.url/],
+      [{ connectTimeout: 0 }, /`redisStorage.connectTimeout` must be an integer >= 1; got 0/],
+      [{ commandTimeout: 1.5 }, /redisStorage.commandTimeout/],
+      [{ client: {} }, /`redisStorage.client` must be a node-redis client/],
+      [{ client, url: URL }, /`redisStorage.url` must be left out when `client` is given/],
+      [{ client, commandTimeout: 100 }, /redisStorage.commandTimeout/],
+      [{ onInvalid: 'warn' }, /`redisStorage.onInvalid` must be a function/],
+      // It used to fall back silently to 127.0.0.1:6379.
+      [{ cluster: { rootNodes: [] } }, /unknown option `redisStorage.cluster`; the options of redisStorage are url, client, namespace, connectTimeout, commandTimeout, onInvalid/],
+    ];
+    for (const [options, message] of cases) {
+      expect(() => redisStorage(options as never), JSON.stringify(options)).to.throw(CacheOptionsError, message);
+    }
+    expect(client.isOpen).to.equal(false);
   });
 
   describe('when the server fails', function () {
@@ -106,7 +137,7 @@ describe('redisStorage', () => {
       await server.kill();
     });
 
-    it('rejects writes and answers reads at once while it is down, and works again once it is back', async () => {
+    it('rejects writes and answers reads at once while it is down, and works again once it is back (real server restart)', async () => {
       await server.start();
       store = redisStorage({ url: server.url, namespace: 'fault', connectTimeout: 1000 });
       await store.set('k', makeEntry('before'), 60_000);
@@ -118,8 +149,8 @@ describe('redisStorage', () => {
       const write = await settlesWithin(store.set('k2', makeEntry(), 60_000), 10_000, 'set while down');
       expect(write.error, 'set while down').to.be.instanceOf(Error);
       const read = await settlesWithin(store.get('k'), 10_000, 'get while down');
-      expect(read.value, 'get while down').to.equal(undefined);
-      const alias = await settlesWithin(store.setAlias('a', 'k', 60_000), 10_000, 'setAlias while down');
+      expect(read.value, 'get while down').to.equal(undefined); // resolves undefined or rejects
+      const alias = await settlesWithin(store.setAlias('a', { kind: 'redirect', target: 'k' }, 60_000), 10_000, 'setAlias while down');
       expect(alias.error).to.be.instanceOf(Error);
 
       await server.start(); // same port, empty (no persistence)
@@ -128,13 +159,13 @@ describe('redisStorage', () => {
         const attempt = await settlesWithin(store.set('k', makeEntry('after'), 60_000), 10_000, 'set after restart');
         if (!attempt.error) break;
         if (Date.now() > deadline) throw new Error(`never recovered: ${String(attempt.error)}`);
-        await sleep(200);
+        await sleep(50);
       }
       expectSameEntry(await store.get('k'), makeEntry('after'));
       expect(await store.get('k2')).to.equal(undefined);
     });
 
-    it('fails fast, without hanging, when the server was never up, and connects when it comes up', async () => {
+    it('fails fast, without hanging, when the server was never up, and connects when it comes up (real server start)', async () => {
       store = redisStorage({ url: server.url, namespace: 'never', connectTimeout: 500 });
       const write = await settlesWithin(store.set('k', makeEntry(), 60_000), 10_000, 'set to a server never up');
       expect(write.error).to.be.instanceOf(Error);
@@ -151,7 +182,7 @@ describe('redisStorage', () => {
       const deadline = Date.now() + 30_000;
       while ((await settlesWithin(store.set('k', makeEntry(), 60_000), 10_000, 'set once up')).error) {
         if (Date.now() > deadline) throw new Error('never connected');
-        await sleep(200);
+        await sleep(50);
       }
       expectSameEntry(await store.get('k'), makeEntry());
     });

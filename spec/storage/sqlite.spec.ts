@@ -2,10 +2,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { CacheOptionsError } from '../../lib/errors.js';
 import type { CacheStore } from '../../lib/storage/contract.js';
-import type { KeyvStorage } from '../../lib/storage/keyv-storage.js';
+import { keyvOf } from '../../lib/storage/keyv-storage.js';
 import { sqliteStorage } from '../../lib/storage/sqlite.js';
-import { keyvRaw, makeEntry, storeConformance, uniqueKey } from './conformance.js';
+import { storeConformance } from '../../lib/testing/conformance.js';
+import { makeEntry, uniqueKey } from '../../lib/testing/fixtures.js';
+import { keyvRaw } from './keyv-raw.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'axios-stash-sqlite-'));
 const file = path.join(dir, 'cache.sqlite');
@@ -21,13 +24,17 @@ function open(table = `t${n++}`): CacheStore {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-storeConformance('sqlite', () => open(), { reopen: (s) => open(tables.get(s)), raw: keyvRaw });
+storeConformance('sqlite', () => open(), {
+  reopen: (s) => open(tables.get(s)),
+  raw: keyvRaw,
+  broken: () => sqliteStorage({ path: path.join(dir, 'missing-dir', 'x.sqlite') }),
+});
 
 describe('sqliteStorage', () => {
   it('switches the database to WAL', async () => {
     const store = sqliteStorage({ path: file, table: 'wal_check' });
     try {
-      const keyv = await store.getKeyv();
+      const keyv = await keyvOf(store);
       const rows = (await keyv.store.query('PRAGMA journal_mode')) as Array<{ journal_mode: string }>;
       expect(rows[0]!.journal_mode).to.equal('wal');
     } finally {
@@ -45,7 +52,7 @@ describe('sqliteStorage', () => {
   });
 
   it('rejects calls when the database cannot be opened, and close() still resolves', async () => {
-    const store: KeyvStorage = sqliteStorage({ path: path.join(dir, 'missing-dir', 'x.sqlite') });
+    const store = sqliteStorage({ path: path.join(dir, 'missing-dir', 'x.sqlite') });
     let failed: unknown;
     await store.set(uniqueKey(), makeEntry(), 60_000).catch((e: unknown) => (failed = e));
     expect(failed).to.be.instanceOf(Error);
@@ -55,21 +62,33 @@ describe('sqliteStorage', () => {
     await store.close();
   });
 
-  it('refuses a table name @keyv/sqlite would silently rewrite', () => {
-    expect(() => sqliteStorage({ path: file, table: 'my-cache' })).to.throw(TypeError, /table/);
-    expect(() => sqliteStorage({ path: file, busyTimeout: -1 })).to.throw(TypeError, /busyTimeout/);
+  it('refuses bad and unknown options with CacheOptionsError, before opening anything', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ path: '' }, /`sqliteStorage.path` must be a non-empty string; got ""/],
+      [{ path: 42 }, /`sqliteStorage.path` must be a non-empty string; got 42/],
+      // @keyv/sqlite would silently strip it to `mycache`
+      [{ path: file, table: 'my-cache' }, /`sqliteStorage.table` must be a string matching/],
+      [{ path: file, busyTimeout: -1 }, /`sqliteStorage.busyTimeout` must be a non-negative integer; got -1/],
+      [{ path: file, busyTimeout: '5s' }, /sqliteStorage.busyTimeout/],
+      [{ path: file, onInvalid: true }, /`sqliteStorage.onInvalid` must be a function/],
+      [{ path: file, wal: true }, /unknown option `sqliteStorage.wal`; the options of sqliteStorage are path, busyTimeout, table, onInvalid/],
+      [[file], /`sqliteStorage` must be an options object/],
+    ];
+    for (const [options, message] of cases) {
+      expect(() => sqliteStorage(options as never), JSON.stringify(options)).to.throw(CacheOptionsError, message);
+    }
+    expect(readdirSync(dir).filter((f) => f.includes('cache') && !f.startsWith('cache.sqlite'))).to.deep.equal([]);
   });
 
-  it('prunes expired rows', async function () {
-    this.timeout(10_000);
+  it('prunes expired rows (real timer, a few ms)', async () => {
     const store = sqliteStorage({ path: file, table: 'prune_check' });
     try {
-      await store.set('old', makeEntry(), 300);
-      await store.setAlias('old', 'x', 300);
+      await store.set('old', makeEntry(), 5);
+      await store.setAlias('old', { kind: 'redirect', target: 'x' }, 5);
       await store.set('new', makeEntry(), 60_000);
-      await new Promise((r) => setTimeout(r, 800));
+      await new Promise((r) => setTimeout(r, 20));
       expect(await store.prune()).to.equal(2);
-      const keyv = await store.getKeyv();
+      const keyv = await keyvOf(store);
       const rows = (await keyv.store.query('SELECT key FROM prune_check')) as Array<{ key: string }>;
       expect(rows.map((r) => r.key)).to.deep.equal(['axios-stash:entry:new']);
     } finally {
