@@ -132,7 +132,7 @@ async function fromNetwork(
 }
 
 /** A response built from a stored entry, with an up-to-date Age header (RFC 9111 §5.1). */
-function fromEntry(ctx: CacheContext, request: CacheRequest, { entry, key }: StoredEntry, state: CacheState, now: number): AxiosResponse {
+function fromEntry(ctx: CacheContext, request: CacheRequest, { entry, key }: StoredEntry, state: CacheState, now: number): AxiosResponse | Promise<AxiosResponse> {
   ctx.reporter.stats.hits++;
   if (ctx.reporter.listening) ctx.reporter.event({ type: state === 'revalidated' ? 'revalidated' : state === 'stale' ? 'stale' : 'hit', key, url: request.url, message: `${state} ${request.method} ${request.url}` });
   const age = ageSeconds(entry, now);
@@ -142,7 +142,7 @@ function fromEntry(ctx: CacheContext, request: CacheRequest, { entry, key }: Sto
 }
 
 /** The client's own conditional request, satisfied by a fresh entry: 304 with the entry's headers. */
-function notModified(ctx: CacheContext, request: CacheRequest, { entry, key }: StoredEntry, now: number): AxiosResponse {
+function notModified(ctx: CacheContext, request: CacheRequest, { entry, key }: StoredEntry, now: number): AxiosResponse | Promise<AxiosResponse> {
   ctx.reporter.stats.hits++;
   const age = ageSeconds(entry, now);
   const { ['content-length']: _length, ...headers } = entry.headers;
@@ -151,7 +151,7 @@ function notModified(ctx: CacheContext, request: CacheRequest, { entry, key }: S
 }
 
 /** only-if-cached with nothing usable: 504, as requests-cache answers; axios rejects it by default. */
-function gatewayTimeout(ctx: CacheContext, request: CacheRequest): AxiosResponse {
+function gatewayTimeout(ctx: CacheContext, request: CacheRequest): AxiosResponse | Promise<AxiosResponse> {
   ctx.reporter.stats.misses++;
   const meta = { key: request.key, state: 'miss' as const, createdAt: undefined, expiresAt: undefined, age: 0 };
   return settle(buildResponse({ status: 504, statusText: 'Gateway Timeout', headers: {}, body: EMPTY }, request.config, meta, undefined));

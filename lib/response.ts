@@ -125,18 +125,47 @@ export function cachedRequest(entry: CacheEntry): unknown {
   return { fromCache: true, responseURL: entry.url };
 }
 
+type AxiosSettle = (resolve: (value: AxiosResponse) => void, reject: (reason: unknown) => void, response: AxiosResponse) => void;
+
+let axiosSettle: Promise<AxiosSettle | undefined> | undefined;
+
 /**
- * Settles like axios' lib/core/settle.js: the adapter contract makes adapters apply
- * validateStatus, so a hit (and the 504 of only-if-cached) must do it too.
+ * axios' own settle, from the installed axios: its rejection codes differ between versions (1.6
+ * maps only 4xx/5xx; later versions call every other rejected status ERR_BAD_RESPONSE), and a hit
+ * must reject exactly as the network would. Every axios of our peer range (>=1.6) exports it as
+ * `axios/unsafe/core/settle.js`. The specifier is a variable so bundlers leave it alone; where it
+ * cannot be loaded (a bundle without it), the newest rule applies.
  */
-export function settle(response: AxiosResponse): AxiosResponse {
+function loadAxiosSettle(): Promise<AxiosSettle | undefined> {
+  const specifier = 'axios/unsafe/core/settle.js';
+  return (axiosSettle ??= import(specifier).then(
+    (module: { default?: unknown }) => (typeof module.default === 'function' ? (module.default as AxiosSettle) : undefined),
+    () => undefined,
+  ));
+}
+
+/**
+ * Settles as the adapter contract asks (axios' lib/core/settle.js): a hit (and the 504 of
+ * only-if-cached) applies validateStatus. A valid response is returned as is, without a tick.
+ */
+export function settle(response: AxiosResponse): AxiosResponse | Promise<AxiosResponse> {
   const validate = response.config.validateStatus;
   if (!response.status || !validate || validate(response.status)) return response;
-  throw new AxiosError(
-    `Request failed with status code ${response.status}`,
-    [AxiosError.ERR_BAD_REQUEST, AxiosError.ERR_BAD_RESPONSE][Math.floor(response.status / 100) - 4],
-    response.config,
-    response.request,
-    response,
-  );
+  return reject(response);
+}
+
+async function reject(response: AxiosResponse): Promise<never> {
+  const own = await loadAxiosSettle();
+  let code: string | undefined = response.status >= 400 && response.status < 500 ? AxiosError.ERR_BAD_REQUEST : AxiosError.ERR_BAD_RESPONSE;
+  let message = `Request failed with status code ${response.status}`;
+  if (own !== undefined) {
+    let produced: unknown;
+    own(() => {}, (error) => (produced = error), response);
+    const error = produced as { code?: string; message?: string } | undefined;
+    code = error?.code;
+    message = error?.message ?? message;
+  }
+  // Rebuilt with the AxiosError of the entry the caller imported: under CommonJS, axios' lib/ files
+  // (what the unsafe export loads) hold a different AxiosError class than its CJS bundle.
+  throw new AxiosError(message, code, response.config, response.request, response);
 }
