@@ -22,7 +22,7 @@ function entry(body: Uint8Array | string = '{"ok":true}', overrides: Partial<Cac
     createdAt: 1_700_000_000_100,
     expiresAt: 1_700_000_060_100,
     deleteAt: Infinity,
-    ttl: 5000,
+    assignedLifetime: 5000,
     ...overrides,
   };
 }
@@ -62,7 +62,7 @@ describe('serializer', () => {
         createdAt: 1_700_000_000_300,
         expiresAt: 1_700_000_600_250,
         deleteAt: Infinity,
-        ttl: 120_000,
+        assignedLifetime: 120_000,
       },
     };
     const files = readdirSync(fixtures).filter((f) => /^v\d+\.entry$/.test(f));
@@ -139,12 +139,12 @@ describe('serializer', () => {
       expect(Buffer.from(roundTrip(entry(view))!.body).toString()).to.equal('345');
     });
 
-    it('keeps Infinity, unicode, an empty statusText and an absent ttl', () => {
+    it('keeps Infinity, unicode, an empty statusText and an absent assigned lifetime', () => {
       const e = entry('x', { expiresAt: Infinity, deleteAt: Infinity, url: 'https://ü.example/ä?ö=ß', statusText: '' });
       delete e.assignedLifetime;
       const back = roundTrip(e)!;
       expectSame(back, e);
-      expect(back).to.not.have.property('ttl');
+      expect(back).to.not.have.property('assignedLifetime');
     });
 
     it('turns header maps into plain string maps (class instances, numbers, __proto__)', () => {

@@ -141,9 +141,19 @@ describe('HTTP storability (RFC 9111 §3)', () => {
       expect(hit.headers['set-cookie']).to.equal(undefined);
     });
 
-    it('§3 a private cache keeps Set-Cookie (it serves one user)', async () => {
+    it('a private cache stores the response without Set-Cookie by default (a server calling an API for many users is "private" to axios)', async () => {
       const p = json('cookie-private', { 'cache-control': 'max-age=60', 'set-cookie': 'session=alice' });
       const api = cachedClient(ctx.server);
+      const first = await api.get(p);
+      const hit = await api.get(p);
+      expect(hit.cache?.state).to.equal('hit');
+      expect(hit.headers['set-cookie']).to.equal(undefined);
+      expect((await api.cache.get(first.cache!.key))?.headers['set-cookie']).to.equal(undefined);
+    });
+
+    it('§3 a private cache keeps Set-Cookie when storeSetCookie asks for it (it serves one user)', async () => {
+      const p = json('cookie-private-kept', { 'cache-control': 'max-age=60', 'set-cookie': 'session=alice' });
+      const api = cachedClient(ctx.server, { storeSetCookie: true });
       const first = await api.get(p);
       const hit = await api.get(p);
       expect(hit.cache?.state).to.equal('hit');
