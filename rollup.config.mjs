@@ -9,6 +9,8 @@ const input = {
   file: 'lib/file.ts',
   sqlite: 'lib/sqlite.ts',
   redis: 'lib/redis.ts',
+  // The store conformance suite: Node only (node:assert, node:test), no test library at runtime.
+  testing: 'lib/testing.ts',
 };
 
 // Drivers, axios and node builtins stay external. devalue is ESM-only, so the CommonJS build

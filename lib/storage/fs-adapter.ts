@@ -128,11 +128,12 @@ export class KeyvFile extends EventEmitter {
     return (await this.get(key)) !== undefined;
   }
 
-  async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
+  /** `lifetimeMs` is what Keyv passes as its `ttl` (0 or absent: no expiry). */
+  async set(key: string, value: unknown, lifetimeMs?: number): Promise<boolean> {
     if (typeof value !== 'string') {
       throw new TypeError('KeyvFile stores strings: keep Keyv serialization on');
     }
-    const expires = typeof ttl === 'number' && ttl > 0 && Number.isFinite(ttl) ? systemClock() + ttl : null;
+    const expires = typeof lifetimeMs === 'number' && lifetimeMs > 0 && Number.isFinite(lifetimeMs) ? systemClock() + lifetimeMs : null;
     const data = `${FILE_MAGIC}${JSON.stringify({ key, expires })}\n${value}`;
     const file = this.pathOf(key);
     await this.#ensureDir();

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { AliasRecord } from '../alias.js';
+import { systemClock } from '../clock.js';
 import type { CacheEntry } from '../entry.js';
 import type { CacheStore } from '../storage/contract.js';
 import {
@@ -325,10 +326,10 @@ export function storeConformance(
     if (options.ttl !== false) t.describe('lifetimes (real timer)', () => {
       /** Polls until `check` passes or `limit` ms have passed; a few ms per round. */
       async function eventually(limit: number, check: () => Promise<boolean>): Promise<boolean> {
-        const deadline = Date.now() + limit;
+        const deadline = systemClock() + limit;
         for (;;) {
           if (await check()) return true;
-          if (Date.now() > deadline) return false;
+          if (systemClock() > deadline) return false;
           await sleep(5);
         }
       }
@@ -337,18 +338,18 @@ export function storeConformance(
         const lifetime = 40;
         const short = uniqueKey('short');
         const forever = uniqueKey('forever');
-        const started = Date.now();
+        const started = systemClock();
         await store.set(short, makeEntry('short'), lifetime);
         await store.setAlias(short, { kind: 'redirect', target: 'target' }, lifetime);
         await store.set(forever, makeEntry('forever'), Infinity);
         const present = await store.get(short);
         const presentAlias = await store.getAlias(short);
         // Only meaningful if the machine got here well within the lifetime.
-        if (Date.now() - started < lifetime / 2) {
+        if (systemClock() - started < lifetime / 2) {
           assertSameEntry(present, makeEntry('short'), 'before expiry');
           assert.deepEqual(presentAlias, { kind: 'redirect', target: 'target' });
         }
-        await sleep(Math.max(0, started + lifetime - Date.now()));
+        await sleep(Math.max(0, started + lifetime - systemClock()));
         assert.ok(await eventually(granularity, async () => (await store.get(short)) === undefined), 'entry still there after its lifetime');
         assert.ok(await eventually(granularity, async () => (await store.getAlias(short)) === undefined), 'alias still there after its lifetime');
         if (options.iteration !== false) assert.deepEqual(await collect(store.keys()), [forever]);
@@ -357,10 +358,10 @@ export function storeConformance(
 
       test('gives each write its own lifetime: an overwrite with a longer one survives (real timer)', async (_, store) => {
         const key = uniqueKey();
-        const started = Date.now();
+        const started = systemClock();
         await store.set(key, makeEntry('short'), 30);
         await store.set(key, makeEntry('long'), 60_000);
-        await sleep(Math.max(0, started + 60 - Date.now()));
+        await sleep(Math.max(0, started + 60 - systemClock()));
         assertSameEntry(await store.get(key), makeEntry('long'));
       });
     });

@@ -4,16 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { systemClock } from '../clock.js';
 import type { CacheEntry } from '../entry.js';
 import { isAxiosStashError, type UnreadableValueError } from '../errors.js';
 import { encodeEntry } from '../serializer.js';
 
 let serial = 0;
 /** A key unique to this process and call. */
-export const uniqueKey = (label = 'k'): string => `${label}-${process.pid}-${Date.now().toString(36)}-${serial++}`;
+export const uniqueKey = (label = 'k'): string => `${label}-${process.pid}-${systemClock().toString(36)}-${serial++}`;
 
 /** One clock reading for every entry, so two makeEntry() calls with the same arguments are equal. */
-const NOW = Date.now();
+const NOW = systemClock();
 
 /** A complete cache entry with a body, unicode and list headers, Vary values and a lifetime. */
 export function makeEntry(body: Uint8Array | string = 'hello', overrides: Partial<CacheEntry> = {}): CacheEntry {
