@@ -1,6 +1,6 @@
 /**
- * Which test functions the conformance suite registers its tests with: those given, else mocha's
- * (or jasmine/vitest-with-globals') global `describe`/`it`, else node:test's.
+ * Which test functions the conformance suite registers its tests with: those given, else the global
+ * `describe`/`it` (mocha's), else node:test's.
  */
 
 /** A test body; the suite's bodies take no argument (mocha would read one as a `done` callback). */

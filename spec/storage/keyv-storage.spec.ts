@@ -110,7 +110,7 @@ describe('keyvStorage', () => {
       expect(seen).to.deep.equal([1501, undefined, undefined]);
     });
 
-    it("does not let the Keyv's default ttl shorten an Infinity entry", async () => {
+    it("does not let the Keyv's default ttl shorten an Infinity entry (real timer, 30 ms)", async () => {
       const storage = keyvStorage(new Keyv({ ttl: 5 }));
       await storage.set('forever', makeEntry(), Infinity);
       await sleep(30);
