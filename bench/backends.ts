@@ -14,7 +14,7 @@ import KeyvSqlite from '@keyv/sqlite';
 import axios, { type AxiosRequestConfig } from 'axios';
 import { buildStorage, setupCache as setupAci, type StorageValue } from 'axios-cache-interceptor';
 import { Keyv } from 'keyv';
-import { type CacheStore, type KeyvStorage, keyvSerialization, keyvStorage, memoryStorage, NEVER_EXPIRE, setupCache } from 'axios-stash';
+import { type CacheStore, keyvSerialization, keyvStorage, memoryStorage, NEVER_EXPIRE, setupCache } from 'axios-stash';
 import { fileStorage, KeyvFile } from 'axios-stash/file';
 import { redisStorage } from 'axios-stash/redis';
 import { sqliteStorage } from 'axios-stash/sqlite';
@@ -29,6 +29,8 @@ interface Backend {
   ours: () => CacheStore;
   /** A Keyv on the same kind of store for axios-cache-interceptor (its default JSON serializer). */
   theirs: () => Keyv;
+  /** A bare Keyv over the very store `ours` writes to, for the raw-get floor. */
+  raw?: () => Keyv;
 }
 
 export async function backendsBench(): Promise<void> {
@@ -39,6 +41,7 @@ export async function backendsBench(): Promise<void> {
     {
       name: 'sqlite',
       ours: () => sqliteStorage({ path: path.join(dir, 'ours.sqlite') }),
+      raw: () => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path.join(dir, 'ours.sqlite')}`, table: 'http_cache' }), namespace: 'axios-stash', ...keyvSerialization }),
       theirs: () => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path.join(dir, 'aci.sqlite')}`, busyTimeout: 5000 }) }),
     },
     {
@@ -49,6 +52,7 @@ export async function backendsBench(): Promise<void> {
     {
       name: 'redis',
       ours: () => redisStorage({ url: REDIS, namespace: `bench-ours-${run}` }),
+      raw: () => new Keyv({ store: new KeyvRedis(REDIS, { namespace: `bench-ours-${run}`, keyPrefixSeparator: '::' }), useKeyPrefix: false, ...keyvSerialization }),
       theirs: () => new Keyv({ store: new KeyvRedis(REDIS), namespace: `bench-aci-${run}`, useKeyPrefix: false }),
     },
     {
@@ -91,8 +95,9 @@ export async function backendsBench(): Promise<void> {
     for (const c of cases) {
       const first = await stash.get(c.path, c.config);
       await aci.get(c.path, c.config as never);
-      const storeKey = (ours as Partial<KeyvStorage>).storeKey?.('entry', first.cache!.key);
-      const ourKeyv = await (ours as Partial<KeyvStorage>).getKeyv?.();
+      // The floor reads our stored value with a bare Keyv over the same store (opened by the bench).
+      const storeKey = `entry:${first.cache!.key}`;
+      const ourKeyv = backend.raw?.();
       const floor = ourKeyv && storeKey ? { name: 'floor: bare keyv.get of the entry', run: () => ourKeyv.get(storeKey) } : undefined;
       const hits = await compare(
         [

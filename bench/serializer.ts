@@ -20,7 +20,7 @@ import * as devalue from 'devalue';
 import { Keyv } from 'keyv';
 import type { CacheEntry } from '../lib/entry.js';
 import { decodeEntry, encodeEntry } from '../lib/serializer.js';
-import { keyvSerialization } from '../lib/storage/keyv-storage.js';
+import { keyvSerialization } from '../lib/storage/kv-wire-format.js';
 
 type Layout = { name: string; encode(e: CacheEntry): string | Buffer; decode(raw: string | Buffer): CacheEntry | undefined };
 
@@ -101,7 +101,7 @@ function entryWith(body: Uint8Array): CacheEntry {
     createdAt: now,
     expiresAt: now + 300_000,
     deleteAt: Infinity,
-    ttl: 60_000,
+    assignedLifetime: 60_000,
   };
 }
 

@@ -28,7 +28,8 @@ import type { CacheEntry } from '../lib/entry.js';
 import { encodeEntry } from '../lib/serializer.js';
 import { fileStorage } from '../lib/storage/file.js';
 import { KeyvFile } from '../lib/storage/fs-adapter.js';
-import { keyvSerialization, KeyvStorage, keyvStorage } from '../lib/storage/keyv-storage.js';
+import { keyvOf, type KeyvStorage, keyvStorage, storeKeyOf } from '../lib/storage/keyv-storage.js';
+import { keyvSerialization } from '../lib/storage/kv-wire-format.js';
 import { redisStorage } from '../lib/storage/redis.js';
 import { sqliteStorage } from '../lib/storage/sqlite.js';
 
@@ -134,11 +135,11 @@ for (const backend of backends) {
     console.log(`${backend.name.padEnd(24)} skipped: ${(error as Error).message}`);
     continue;
   }
-  const keyv = await storage.getKeyv();
+  const keyv = await keyvOf(storage);
   for (const size of [1024, 1024 * 1024]) {
     const entry = makeEntry(size);
     const encoded = encodeEntry(entry);
-    const rawKey = storage.storeKey('entry', `raw-${size}`);
+    const rawKey = storeKeyOf('entry', `raw-${size}`);
     await keyv.set(rawKey, encoded, 600_000);
     await storage.set(`hit-${size}`, entry, 600_000);
     const [keyvGet, storageGet] = (await measure(() => keyv.get(rawKey), () => storage.get(`hit-${size}`))) as [number, number];

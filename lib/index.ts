@@ -19,14 +19,9 @@ export {
 } from './options.js';
 export type { Duration } from './duration.js';
 export { memoryStorage, type MemoryStorage, type MemoryStorageOptions } from './storage/memory.js';
-export {
-  keyvStorage,
-  type KeyvStorage,
-  keyvSerialization,
-  type KeyvStorageOptions,
-  type InvalidValueInfo,
-} from './storage/keyv-storage.js';
-export type { CacheStore } from './storage/contract.js';
+export { keyvStorage, type KeyvStorage, type KeyvStorageOptions } from './storage/keyv-storage.js';
+export { keyvSerialization } from './storage/kv-wire-format.js';
+export type { CacheStore, InvalidValueInfo } from './storage/contract.js';
 export type { CacheEntry, HeaderMap, HeaderValue } from './entry.js';
 export type { CacheMeta, CacheState } from './types.js';
 export type { CacheEvent, CacheStats } from './report.js';

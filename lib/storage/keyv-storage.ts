@@ -418,6 +418,3 @@ export function storeKeyOf(collection: Collection, key: string): string {
   return (collection === 'entry' ? ENTRY_PREFIX : ALIAS_PREFIX) + key;
 }
 
-// Re-exported for lib/index.ts and existing imports; they live in kv-wire-format.ts and lib/errors.ts.
-export { keyvSerialization } from './kv-wire-format.js';
-export { StoreWriteError } from '../errors.js';

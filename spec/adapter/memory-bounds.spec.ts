@@ -58,7 +58,7 @@ describe('memory storage: bounded, LRU, expiring', () => {
   it('removes expired entries and aliases', async () => {
     const store = memoryStorage();
     await store.set('short', entry('s'), 20);
-    await store.setAlias('alias', 'short', 20);
+    await store.setAlias('alias', { kind: 'redirect', target: 'short' }, 20);
     await new Promise((r) => setTimeout(r, 50));
     expect(await store.get('short')).to.equal(undefined);
     expect(await store.getAlias('alias')).to.equal(undefined);

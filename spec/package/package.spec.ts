@@ -19,6 +19,28 @@ describe('package: the built entries, as users load them', function () {
     if (!existsSync(join(root, 'dist/index.mjs'))) throw new Error('dist/ is missing: run `npm test` (it builds first) or `npm run build`');
   });
 
+  it('the published declarations name no internal type', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const files = [
+      ...(await readdir(join(root, 'dist'))).map((f) => join(root, 'dist', f)),
+      ...(existsSync(join(root, 'dist/chunks')) ? (await readdir(join(root, 'dist/chunks'))).map((f) => join(root, 'dist/chunks', f)) : []),
+    ].filter((f) => f.endsWith('.d.mts') || f.endsWith('.d.cts'));
+    expect(files.length).to.be.at.least(10);
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      for (const internal of ['Reporter', 'SingleFlight', 'GuardedStore', 'CacheContext', 'NetworkResult', 'FetchOutcome', 'ResolvedOptions', 'getKeyv', 'storeKey']) {
+        expect(text, `${file} names ${internal}`).not.to.match(new RegExp(`\\b${internal}\\b`));
+      }
+    }
+  });
+
+  it('npm pack ships LICENSE, README, CHANGELOG and dist only', async () => {
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], { cwd: root });
+    const files: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
+    expect(files).to.include.members(['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.mjs', 'dist/testing.mjs']);
+    expect(files.filter((f) => !f.startsWith('dist/') && !['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json'].includes(f))).to.deep.equal([]);
+  });
+
   it('import (ESM): a cached request through the built package', async () => {
     ctx.server.route('/esm', countingJson());
     const { stdout } = await run(process.execPath, [join(fixtures, 'esm.mjs'), `${ctx.server.url}/esm`], { cwd: root });
