@@ -1,5 +1,6 @@
 import axios, { AxiosError } from 'axios';
 import { expect } from 'chai';
+import { cachedWithClock, TestClock } from '../helpers/clock.js';
 import { DO_NOT_CACHE, EXPIRE_IMMEDIATELY, NEVER_EXPIRE, setupCache } from '../../lib/index.js';
 import { countingJson, useServer } from '../helpers/server.js';
 
@@ -190,10 +191,11 @@ describe('adapter: expiration precedence', () => {
   });
 
   it('a ttl expires: after it the origin is asked again', async () => {
-    const api = setupCache(axios.create({ baseURL: ctx.server.url }));
+    const clock = new TestClock();
+    const api = cachedWithClock(axios.create({ baseURL: ctx.server.url }), clock);
     const p = route();
     await api.get(p, { cache: { ttl: 50 } });
-    await new Promise((r) => setTimeout(r, 120));
+    clock.advance(120);
     const again = await api.get(p, { cache: { ttl: 50 } });
     expect(again.cached).to.equal(false);
     expect(again.data).to.deep.equal({ n: 2 });
