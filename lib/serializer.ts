@@ -12,19 +12,16 @@
  *   major is recognised before anything is parsed. devalue promises its format only within one of
  *   its own majors, so its major is part of the line too.
  * - Metadata goes through devalue, not JSON, because entries carry `Infinity` (expiresAt/deleteAt)
- *   and may carry `undefined` (ttl); devalue's output is JSON text, so it holds no raw newline and
- *   the second `\n` always ends it.
+ *   and may omit fields; devalue's output is JSON text, so it holds no raw newline and the second
+ *   `\n` always ends it.
  * - The body is kept out of devalue: devalue base64-encodes typed arrays with its own code inside
- *   its JSON, which measured 2-2.5x slower than Node's base64 on the side (1 MB body: ~3.1 ms vs
- *   1.2-1.6 ms per encode+decode, and ~1.2 ms vs ~0.2 ms for the decode a hit pays; Node 20).
- * - Base64 even for UTF-8 bodies: the "raw text when valid UTF-8" variant measured ~3x slower for
- *   a non-ASCII JSON body (V8 two-byte strings, TextDecoder validation, JSON escaping in Keyv's
- *   default serializer) to save 13% of space, and no faster for ASCII.
+ *   its JSON, slower than Node's base64 on the side (bench/serializer.ts compares the layouts).
+ * - Base64 even for UTF-8 bodies: keeping valid UTF-8 as raw text was slower for non-ASCII JSON
+ *   (two-byte strings, validation, JSON escaping in Keyv's default serializer), no faster for
+ *   ASCII, and saved little space.
  * - A string rather than a Buffer: Keyv's default serializer turns a Buffer into `":base64:…"` of
- *   the whole value anyway (same cost as ours: 1 MB hit ~1.1 vs ~1.3 ms through it) and a plain
- *   Uint8Array into a JSON object of digits; every SQL/Redis Keyv store holds text. Raw bytes would
- *   only pay off with byte-native stores and no Keyv JSON layer (decode ~3 µs instead of ~0.2 ms
- *   per MB), which Keyv's serializer contract (values become strings) rules out.
+ *   the whole value anyway and a plain Uint8Array into a JSON object of digits; every SQL/Redis
+ *   Keyv store holds text. Raw bytes only pay off with a byte-native store and no Keyv JSON layer.
  *
  * `bodyLength` guards against truncation (a cut value, a store's column limit): the base64 length
  * and the decoded length must both match it. There is no checksum: the stores keep bytes intact
@@ -57,7 +54,7 @@ export type DecodeFailureKind = 'foreign' | 'version' | 'damaged';
 export type DecodeResult = { entry: CacheEntry } | { error: string; kind: DecodeFailureKind };
 
 // --- base64 ---------------------------------------------------------------------------------
-// Node's Buffer is used when present (it is native and ~10x faster than btoa/atob); the core entry
+// Node's Buffer is used when present (native, far faster than btoa/atob); the core entry
 // must not import node:buffer, so it is looked up on globalThis, with a btoa/atob fallback for
 // runtimes without it.
 const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;

@@ -3,9 +3,8 @@
  * `keyvSerialization`, and reading the expiry of a raw stored value without decoding the rest.
  *
  * Why not Keyv's default serializer: it wraps every value as JSON `{"value":…,"expires":…}`, and for
- * a 1 MB entry that JSON layer cost more than our whole envelope (V8's JSON.stringify/parse of a
- * 1.4 MB string: ~1.4 ms / ~1.2 ms, bench/serializer.ts), i.e. a hit paid 1.2 ms of JSON to read
- * 0.2 ms of envelope. Our layout is one line with the expiry, then the value verbatim:
+ * a large entry that JSON layer costs more than our whole envelope (bench/serializer.ts measures
+ * both). Our layout is one line with the expiry, then the value verbatim:
  *
  *   axios-stash-kv/1 <expires ms | ->\n<value>
  *
