@@ -4,6 +4,7 @@ import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
 import { normaliseUrl } from './key.js';
 import { type StoredEntry, lookup } from './lookup.js';
+import { coordinatedFetch } from './coordination.js';
 import { fetchFromNetwork } from './network.js';
 import { ageSeconds, evaluate, invalidationTargets, isClientConditional, isSafeMethod, missDecision, varyNames } from './policy/index.js';
 import { type CacheRequest, keyForUrl, selectingFor, toCacheRequest } from './request.js';
@@ -110,13 +111,20 @@ async function fromNetwork(
   const store = request.settings.mode !== 'no-store' && !isClientConditional(request.policy.headers);
   // What is not stored is not shared: such a request runs on its own, under its own cancellation.
   const result = store
-    ? await ctx.flights.run(request.key, (signal) => fetchFromNetwork(ctx, request, { signal }, found, conditional, true), cancelOf(config))
+    ? await ctx.flights.run(
+        request.key,
+        // Across processes too, when the store can hold leases (lib/coordination.ts).
+        (signal) => coordinatedFetch(ctx, request, signal, () => fetchFromNetwork(ctx, request, { signal }, found, conditional, true)),
+        cancelOf(config),
+      )
     : await fetchFromNetwork(ctx, request, config, found, conditional, false);
 
   switch (result.kind) {
     case 'revalidated':
       // Aged from when the 304 arrived, the entry's new response_time.
       return fromEntry(ctx, request, result.stored, 'revalidated', result.stored.entry.responseTime);
+    case 'shared':
+      return fromEntry(ctx, request, result.stored, 'hit', ctx.now());
     case 'stale-if-error':
       if (ctx.reporter.listening) ctx.reporter.event({ type: 'stale', key: request.key, url: request.url, message: `network failed; serving stale ${request.url}` });
       return fromEntry(ctx, request, result.stored, 'stale', ctx.now());
@@ -166,7 +174,8 @@ function refreshInBackground(ctx: CacheContext, request: CacheRequest, found: St
   // Nobody waits for this request: it must not keep the process alive (lib/background-agent.ts).
   const background: CacheRequest = { ...request, config: backgroundConfig(request.config) };
   const refresh = ctx.flights
-    .run(request.key, (signal) => fetchFromNetwork(ctx, background, { signal }, found, conditional, true))
+    // Across processes, only the lease holder refreshes; the others keep serving stale meanwhile.
+    .run(request.key, (signal) => coordinatedFetch(ctx, background, signal, () => fetchFromNetwork(ctx, background, { signal }, found, conditional, true)))
     .catch((error: unknown) => {
       ctx.reporter.event({ type: 'error', operation: 'revalidate', key: request.key, error, message: `background revalidation of ${request.url} failed: ${String(error)}` });
     });

@@ -8,4 +8,6 @@ export type FetchOutcome =
   /** The origin answered 304: the stored entry, freshened. */
   | { kind: 'revalidated'; stored: StoredEntry }
   /** The origin failed and the stale entry may answer instead (RFC 5861 §4). */
-  | { kind: 'stale-if-error'; stored: StoredEntry };
+  | { kind: 'stale-if-error'; stored: StoredEntry }
+  /** Another process fetched it (cross-process single-flight, lib/coordination.ts): a fresh stored entry. */
+  | { kind: 'shared'; stored: StoredEntry };

@@ -5,8 +5,11 @@ import type { CacheEntry } from '../entry.js';
 export interface InvalidValueInfo {
   key: string;
   collection: 'entry' | 'alias';
-  /** `foreign`: not ours; `version`: another format or devalue major; `damaged`: truncated or corrupt. */
-  kind: 'foreign' | 'version' | 'damaged';
+  /**
+   * `foreign`: not ours; `version`: another format or devalue major; `damaged`: truncated or corrupt;
+   * `signature`: a missing or wrong signature (setupCache's `secret`).
+   */
+  kind: 'foreign' | 'version' | 'damaged' | 'signature';
   error: string;
 }
 
@@ -45,4 +48,39 @@ export interface CacheStore {
   prune?(): Promise<number>;
   /** Releases connections and file handles. Optional. */
   close?(): Promise<void>;
+
+  // --- Cross-process single-flight (optional; lib/coordination.ts) ----------------------------
+  // A store that implements `acquireLease`, `renewLease` and `releaseLease` lets processes that
+  // share it fetch a missing (or to-be-revalidated) entry once between them: one process holds
+  // the key's lease and fetches, the others wait for the entry. Leave them out and every process
+  // fetches for itself (in-process single-flight still applies). Rules for implementers:
+  // - A lease is a value under a key of its own (never the entry's key), written only if absent
+  //   and expiring by itself after `lifetimeMs` (Redis: `SET <lease> <token> NX PX <ms>`), so a
+  //   holder that crashes blocks nobody for longer than that.
+  // - `renewLease` and `releaseLease` act only while `token` still holds the lease (compare and
+  //   set / delete in one step), so a holder that lost its lease cannot cut short the next one's.
+  // - Every method may reject; the cache bounds each call by `storeTimeout` and treats a failure
+  //   as "no coordination" (it fetches), never as a failed request.
+
+  /** Takes the lease of `key` for `lifetimeMs` if nobody holds it; resolves whether it did. */
+  acquireLease?(key: string, token: string, lifetimeMs: number): Promise<boolean>;
+  /** Extends the lease while `token` holds it; resolves false when it no longer does. */
+  renewLease?(key: string, token: string, lifetimeMs: number): Promise<boolean>;
+  /**
+   * Ends the lease if `token` holds it, and tells the waiters: `stored` says whether an entry was
+   * written for them (false: a response that is not stored; they fetch for themselves at once).
+   */
+  releaseLease?(key: string, token: string, stored: boolean): Promise<void>;
+  /** Whether anybody holds the lease of `key` (waiters poll this when notifications are missed). */
+  leaseHeld?(key: string): Promise<boolean>;
+  /**
+   * Optional push channel: calls `listener` when a lease is released anywhere (in any process).
+   * Resolves an unsubscribe function. Without it, waiters poll `leaseHeld`.
+   */
+  onLeaseReleased?(listener: (key: string, stored: boolean) => void): Promise<() => void>;
+  /**
+   * How long a process waits for another's lease before fetching itself (ms). Default: the
+   * request's own `timeout`, capped at 5 s.
+   */
+  readonly coordinateTimeout?: number;
 }

@@ -24,16 +24,22 @@
  * - node-redis parses `url` only when it connects (createClient throws a bare TypeError
  *   `Invalid URL` / `Invalid protocol` for a bad one): we check it up front, as it does (WHATWG URL,
  *   `redis:` or `rediss:`, a numeric database path), to throw a CacheOptionsError instead.
- * - keys()/clear() SCAN `ns::*` (with `TYPE string`: Redis >= 6); get/set/delete are single-key
- *   GET / SET PX / UNLINK, so no request ever scans the keyspace.
+ * - keys()/clear() SCAN `ns::*` (with `TYPE string`: Redis >= 6; on a cluster, every master);
+ *   get/set/delete are single-key GET / SET PX / UNLINK, so no request ever scans the keyspace.
+ * Redis Cluster (`cluster`, or a cluster client as `client`): see ./redis-cluster.ts. Leases for
+ * `coordinate`: see ./redis-leases.ts.
  */
 import type { RedisClientConnectionType } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { CacheOptionsError } from '../errors.js';
 import { loadDriver } from './driver.js';
-import { checkOptions, integer, matching, optionalFunction } from './factory-options.js';
+import { boolean, checkOptions, integer, matching, optionalFunction } from './factory-options.js';
 import { keyvStorage, type KeyvStorage, type KeyvStorageOptions } from './keyv-storage.js';
 import { keyvSerialization } from './kv-wire-format.js';
+import { checkClusterOptions, createClusterClient, isClusterClient, type RedisClusterStorageOptions } from './redis-cluster.js';
+import { redisLeases } from './redis-leases.js';
+
+export type { RedisClusterStorageOptions } from './redis-cluster.js';
 
 export interface RedisStorageOptions {
   /** Server URL (`redis[s]://[[user]:password@]host[:port][/db]`). Default `redis://127.0.0.1:6379`. Not with `client`. */
@@ -56,14 +62,31 @@ export interface RedisStorageOptions {
   commandTimeout?: number;
   /** Also told about every unreadable stored value (each read of one rejects with UnreadableValueError). */
   onInvalid?: KeyvStorageOptions['onInvalid'];
+  /**
+   * A Redis Cluster instead of one server: `{ rootNodes: [{ url }], defaults? }` (node-redis'
+   * createCluster options; `defaults` apply to every node). Not with `url` or `client` (a cluster
+   * client made with createCluster may be passed as `client` instead).
+   */
+  cluster?: RedisClusterStorageOptions;
+  /**
+   * Cross-process single-flight: processes sharing this Redis fetch a missing or stale entry once
+   * between them (one takes a lease, the others wait for its entry). Default false.
+   */
+  coordinate?: boolean;
+  /**
+   * With `coordinate`: how long (ms) a process waits for another's fetch before fetching itself.
+   * Default: the request's own `timeout`, capped at 5000.
+   */
+  coordinateTimeout?: number;
 }
 
 type RedisModule = {
   default: new (client: unknown, options: Record<string, unknown>) => object;
   createClient: (options: Record<string, unknown>) => RedisClientConnectionType;
+  createCluster: (options: Record<string, unknown>) => RedisClientConnectionType;
 };
 
-const KNOWN = ['url', 'client', 'namespace', 'connectTimeout', 'commandTimeout', 'onInvalid'] as const;
+const KNOWN = ['url', 'client', 'namespace', 'connectTimeout', 'commandTimeout', 'onInvalid', 'cluster', 'coordinate', 'coordinateTimeout'] as const;
 
 /** Letters, digits, `_ . -`: no `:` (would nest inside another namespace) and no SCAN glob characters. */
 const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -104,26 +127,38 @@ export function redisStorage(options?: RedisStorageOptions): KeyvStorage {
   if (given !== undefined && !isRedisClient(given)) {
     throw new CacheOptionsError('redisStorage.client', 'a node-redis client (createClient() from @keyv/redis or redis)', given);
   }
-  for (const name of ['url', 'commandTimeout'] as const) {
+  for (const name of ['url', 'commandTimeout', 'cluster'] as const) {
     if (given !== undefined && checked[name] !== undefined) {
       throw new CacheOptionsError(`redisStorage.${name}`, 'left out when `client` is given (configure the client instead)', checked[name]);
     }
+  }
+  const cluster = checkClusterOptions(checked.cluster);
+  if (cluster !== undefined && checked.url !== undefined) {
+    throw new CacheOptionsError('redisStorage.url', 'left out when `cluster` is given (list the nodes in cluster.rootNodes)', checked.url);
+  }
+  const coordinate = boolean('redisStorage.coordinate', checked.coordinate, false);
+  const coordinateTimeout = integer('redisStorage.coordinateTimeout', checked.coordinateTimeout, 1);
+  if (coordinateTimeout !== undefined && !coordinate) {
+    throw new CacheOptionsError('redisStorage.coordinateTimeout', 'left out unless `coordinate: true`', coordinateTimeout);
   }
   const url = redisUrl(checked.url);
   const namespace = matching('redisStorage.namespace', checked.namespace, NAMESPACE_PATTERN, 'axios-stash');
   const connectTimeout = integer('redisStorage.connectTimeout', checked.connectTimeout, 1, 2000);
   const commandTimeout = integer('redisStorage.commandTimeout', checked.commandTimeout, 1);
   const onInvalid = optionalFunction('redisStorage.onInvalid', checked.onInvalid);
-  const { default: KeyvRedis, createClient } = loadDriver<RedisModule>('@keyv/redis', 'redisStorage');
+  const { default: KeyvRedis, createClient, createCluster } = loadDriver<RedisModule>('@keyv/redis', 'redisStorage');
 
+  const commandOptions = commandTimeout === undefined ? undefined : { timeout: commandTimeout };
   const client =
     given ??
-    createClient({
-      url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout, reconnectStrategy },
-      ...(commandTimeout === undefined ? {} : { commandOptions: { timeout: commandTimeout } }),
-    });
+    (cluster !== undefined
+      ? createClusterClient(createCluster, cluster, { connectTimeout, reconnectStrategy }, commandOptions)
+      : createClient({
+          url,
+          disableOfflineQueue: true,
+          socket: { connectTimeout, reconnectStrategy },
+          ...(commandOptions === undefined ? {} : { commandOptions }),
+        }));
   // node-redis emits 'error' on every failed (re)connection attempt; an EventEmitter 'error' with
   // no listener would crash the process. KeyvRedis listens too, but only from its constructor on.
   client.on('error', () => {});
@@ -143,20 +178,30 @@ export function redisStorage(options?: RedisStorageOptions): KeyvStorage {
   // Calls made while the first connection is being set up wait for it (at most connectTimeout);
   // once that wait is over, a client that is not ready fails each call at once (keyvStorage).
   const firstConnection = new Promise<Keyv>((resolve) => {
-    const events = client as unknown as { isReady?: boolean; once(e: string, f: () => void): void; off(e: string, f: () => void): void };
+    const events = client as unknown as { isReady?: boolean; isOpen?: boolean; once(e: string, f: () => void): void; off(e: string, f: () => void): void };
     if (events.isReady) return resolve(keyv);
+    // A cluster client has no `ready`: it is usable once connect() discovered the slots ('connect').
+    const ready = isClusterClient(client) ? 'connect' : 'ready';
+    if (ready === 'connect' && events.isOpen) return resolve(keyv);
     const done = (): void => {
       clearTimeout(timer);
-      events.off('ready', done);
+      events.off(ready, done);
       resolve(keyv);
     };
     const timer = setTimeout(done, connectTimeout);
     timer.unref?.();
-    events.once('ready', done);
+    events.once(ready, done);
   });
-  return keyvStorage(firstConnection, {
+  const leases = coordinate ? redisLeases(client, namespace) : undefined;
+  const storage = keyvStorage(firstConnection, {
     onInvalid,
     // A client we created is ours to close; a client we were given stays open for its owner.
-    close: given === undefined ? (k) => k.disconnect() : async () => {},
+    close: async (k) => {
+      await leases?.closeLeases();
+      if (given === undefined) await k.disconnect();
+    },
   });
+  if (leases === undefined) return storage;
+  const { closeLeases: _internal, ...methods } = leases;
+  return Object.assign(storage, methods, { coordinateTimeout });
 }
