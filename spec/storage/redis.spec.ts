@@ -114,8 +114,16 @@ describe('redisStorage', () => {
       [{ client, url: URL }, /`redisStorage.url` must be left out when `client` is given/],
       [{ client, commandTimeout: 100 }, /redisStorage.commandTimeout/],
       [{ onInvalid: 'warn' }, /`redisStorage.onInvalid` must be a function/],
-      // It used to fall back silently to 127.0.0.1:6379.
-      [{ cluster: { rootNodes: [] } }, /unknown option `redisStorage.cluster`; the options of redisStorage are url, client, namespace, connectTimeout, commandTimeout, onInvalid/],
+      // An unknown option used to fall back silently to 127.0.0.1:6379.
+      [{ clusterNodes: ['redis://127.0.0.1:7000'] }, /unknown option `redisStorage.clusterNodes`; the options of redisStorage are url, client, namespace, connectTimeout, commandTimeout, onInvalid, cluster, coordinate, coordinateTimeout/],
+      [{ cluster: { rootNodes: [] } }, /`redisStorage.cluster` must be \{ rootNodes: \[\{ url: 'redis:\/\/host:port' \}/],
+      [{ cluster: { rootNodes: [{ url: 'http://x:1' }] } }, /redisStorage.cluster/],
+      [{ cluster: { rootNodes: [{ url: 'redis://127.0.0.1:7000' }], nodes: 3 } }, /redisStorage.cluster.nodes/],
+      [{ cluster: { rootNodes: [{ url: 'redis://127.0.0.1:7000' }] }, url: URL }, /`redisStorage.url` must be left out when `cluster` is given/],
+      [{ client, cluster: { rootNodes: [{ url: 'redis://127.0.0.1:7000' }] } }, /`redisStorage.cluster` must be left out when `client` is given/],
+      [{ coordinate: 'yes' }, /`redisStorage.coordinate` must be true or false/],
+      [{ coordinate: true, coordinateTimeout: 0 }, /`redisStorage.coordinateTimeout` must be an integer >= 1/],
+      [{ coordinateTimeout: 1000 }, /`redisStorage.coordinateTimeout` must be left out unless `coordinate: true`/],
     ];
     for (const [options, message] of cases) {
       expect(() => redisStorage(options as never), JSON.stringify(options)).to.throw(CacheOptionsError, message);
