@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as devalue from 'devalue';
 import type { CacheEntry } from '../lib/entry.js';
 import { FORMAT_MAJOR } from '../lib/format-version.js';
-import { decodeEntry, decodeEntryDetailed, DEVALUE_MAJOR, encodeEntry, ENVELOPE_HEADER } from '../lib/serializer.js';
+import { decodeEntry, decodeEntryDetailed, DEVALUE_MAJOR, encodeEntry, encodeEntryBytes, ENVELOPE_HEADER } from '../lib/serializer.js';
 
 const fixtures = new URL('./fixtures/entries/', import.meta.url);
 
@@ -164,6 +164,46 @@ describe('serializer', () => {
 
     it('refuses to encode a body that is not bytes', () => {
       expect(() => encodeEntry(entry('x', { body: 'text' as unknown as Uint8Array }))).to.throw(TypeError);
+    });
+  });
+
+  describe('the byte variant (stores that keep bytes)', () => {
+    it('round-trips entries with the body stored verbatim after the version line and metadata', () => {
+      const body = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) % 256);
+      for (const e of [entry(), entry(body), entry(new Uint8Array(0)), entry(Buffer.from('xxabcxx').subarray(2, 5))]) {
+        const bytes = encodeEntryBytes(e);
+        expect(Buffer.from(bytes.subarray(0, ENVELOPE_HEADER.length + 1)).toString()).to.equal(`${ENVELOPE_HEADER}\n`);
+        expect(Buffer.from(bytes.subarray(bytes.length - e.body.length)).equals(Buffer.from(e.body))).to.equal(true);
+        const back = decodeEntry(bytes)!;
+        expectSame(back, e);
+        expect(Buffer.isBuffer(back.body), 'a plain Uint8Array, like base64 bodies').to.equal(false);
+      }
+    });
+
+    it('copies a body out of a value that shares its memory (a pool slice), and views one that owns it', () => {
+      const bytes = encodeEntryBytes(entry('pooled'));
+      const pool = new Uint8Array(bytes.length + 64);
+      pool.set(bytes, 32);
+      const shared = decodeEntry(pool.subarray(32, 32 + bytes.length))!;
+      expect(shared.body.buffer.byteLength).to.equal(shared.body.byteLength);
+      const owned = new Uint8Array(bytes);
+      expect(decodeEntry(owned)!.body.buffer).to.equal(owned.buffer);
+    });
+
+    it('still reads the text envelope handed back as bytes', () => {
+      expectSame(decodeEntry(Buffer.from(encodeEntry(entry()))), entry());
+    });
+
+    it('refuses truncated bytes and a bytes body inside a text value as damaged', () => {
+      const bytes = encodeEntryBytes(entry('0123456789'));
+      expect(decodeEntryDetailed(bytes.subarray(0, bytes.length - 1))).to.deep.include({ kind: 'damaged' });
+      expect(decodeEntryDetailed(Buffer.from([...bytes, 1]))).to.deep.include({ kind: 'damaged' });
+      expect(decodeEntryDetailed(Buffer.from(bytes).toString('latin1'))).to.deep.include({ kind: 'damaged' });
+      expect(decodeEntryDetailed(bytes.subarray(0, 30))).to.deep.include({ kind: 'damaged' });
+    });
+
+    it('leaves the text envelope as it was (the golden fixtures hold it)', () => {
+      expect(encodeEntry(entry()).split('\n')[1]).to.contain('"base64"');
     });
   });
 

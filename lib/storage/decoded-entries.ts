@@ -1,15 +1,30 @@
 import type { CacheEntry } from '../entry.js';
 
+type Raw = string | Uint8Array;
+
+/** Bytes are compared with Buffer#equals (a memcmp) where Node's Buffer exists. */
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+function sameRaw(a: Raw, b: unknown): boolean {
+  if (typeof a === 'string') return a === b;
+  if (!(b instanceof Uint8Array) || b.byteLength !== a.byteLength) return false;
+  if (NodeBuffer) return NodeBuffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const rawSize = (raw: Raw): number => (typeof raw === 'string' ? raw.length : raw.byteLength);
+
 /**
- * The last decoded entry per key, with the raw string it came from. A hit whose stored value did
- * not change since the last read (string equality) reuses the decoded entry instead of parsing
+ * The last decoded entry per key, with the raw value it came from. A hit whose stored value did
+ * not change since the last read (string or byte equality) reuses the decoded entry instead of parsing
  * metadata and base64 again, so the per-entry memos of the hit path (decoded text, parsed headers,
  * age) apply to persistent stores as they do to memory storage. Entries are never mutated, so
  * sharing one between hits is safe. Bounded in entries and in raw characters; a key's memo is
  * dropped as soon as its stored value differs.
  */
 export class DecodedEntries {
-  readonly #map = new Map<string, { raw: string; entry: CacheEntry }>();
+  readonly #map = new Map<string, { raw: Raw; entry: CacheEntry }>();
   #chars = 0;
 
   constructor(
@@ -20,8 +35,8 @@ export class DecodedEntries {
   /** The entry decoded from exactly this raw value, if it is the last one seen for `key`. */
   get(key: string, raw: unknown): CacheEntry | undefined {
     const slot = this.#map.get(key);
-    if (slot === undefined || typeof raw !== 'string') return undefined;
-    if (slot.raw !== raw) {
+    if (slot === undefined) return undefined;
+    if (!sameRaw(slot.raw, raw)) {
       this.forget(key);
       return undefined;
     }
@@ -32,10 +47,10 @@ export class DecodedEntries {
   }
 
   set(key: string, raw: unknown, entry: CacheEntry): void {
-    if (typeof raw !== 'string' || raw.length > this.maxChars / 4) return;
+    if ((typeof raw !== 'string' && !(raw instanceof Uint8Array)) || rawSize(raw) > this.maxChars / 4) return;
     this.forget(key);
     this.#map.set(key, { raw, entry });
-    this.#chars += raw.length;
+    this.#chars += rawSize(raw);
     while (this.#map.size > this.maxEntries || this.#chars > this.maxChars) {
       this.forget(this.#map.keys().next().value as string);
     }
@@ -50,6 +65,6 @@ export class DecodedEntries {
     const slot = this.#map.get(key);
     if (slot === undefined) return;
     this.#map.delete(key);
-    this.#chars -= slot.raw.length;
+    this.#chars -= rawSize(slot.raw);
   }
 }

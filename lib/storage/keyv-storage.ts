@@ -32,7 +32,7 @@ import { decodeAlias, encodeAlias, isAliasRecord, type AliasRecord } from '../al
 import { systemClock } from '../clock.js';
 import type { CacheEntry } from '../entry.js';
 import { AxiosStashError, CacheOptionsError, StoreWriteError, UnreadableValueError } from '../errors.js';
-import { decodeEntryDetailed, encodeEntry, ENVELOPE_HEADER } from '../serializer.js';
+import { decodeEntryDetailed, encodeEntry, encodeEntryBytes, ENVELOPE_HEADER } from '../serializer.js';
 import type { CacheStore, InvalidValueInfo } from './contract.js';
 import { DecodedEntries } from './decoded-entries.js';
 import { checkOptions, optionalFunction } from './factory-options.js';
@@ -95,7 +95,17 @@ function keyvLifetime(lifetimeMs: number): number | 'expired' {
 
 const readyOf = new WeakMap<CacheStore, Promise<Keyv>>();
 
+/** What our own factories may ask for beyond the public options (not exported from the package). */
+export interface KeyvBackendTraits {
+  /** Entries are written in the envelope's byte variant (the Keyv store keeps bytes, e.g. a BLOB). */
+  bytes?: boolean;
+  /** The store answers within the call (a synchronous driver): see CacheStore.inProcess. */
+  inProcess?: boolean;
+}
+
 class KeyvBackedStore implements KeyvStorage {
+  readonly inProcess: boolean | undefined;
+  readonly #encode: (entry: CacheEntry) => string | Uint8Array;
   #keyv: Keyv | undefined;
   readonly #ready: Promise<Keyv>;
   readonly #closeKeyv: (keyv: Keyv) => Promise<void>;
@@ -109,7 +119,9 @@ class KeyvBackedStore implements KeyvStorage {
     this.#lastError = error;
   };
 
-  constructor(keyv: Keyv | Promise<Keyv>, options: KeyvStorageOptions) {
+  constructor(keyv: Keyv | Promise<Keyv>, options: KeyvStorageOptions, traits: KeyvBackendTraits = {}) {
+    this.inProcess = traits.inProcess;
+    this.#encode = traits.bytes === true ? encodeEntryBytes : encodeEntry;
     this.#onInvalid = options.onInvalid;
     this.#closeKeyv = options.close ?? ((k) => k.disconnect());
     const attach = (k: Keyv): Keyv => {
@@ -145,7 +157,7 @@ class KeyvBackedStore implements KeyvStorage {
   async set(key: string, entry: CacheEntry, lifetimeMs: number): Promise<void> {
     const lifetime = keyvLifetime(lifetimeMs);
     if (lifetime === 'expired') return this.delete(key);
-    await this.#write(ENTRY_PREFIX + key, encodeEntry(entry), lifetime);
+    await this.#write(ENTRY_PREFIX + key, this.#encode(entry), lifetime);
   }
 
   async delete(key: string): Promise<void> {
@@ -281,7 +293,7 @@ class KeyvBackedStore implements KeyvStorage {
     return (data as KeyvData).value;
   }
 
-  async #write(storeKey: string, value: string, lifetime: number): Promise<void> {
+  async #write(storeKey: string, value: string | Uint8Array, lifetime: number): Promise<void> {
     const keyv = await this.#online();
     const seq = this.#errorSeq;
     const ok = await keyv.set(storeKey, value, lifetime);
@@ -366,9 +378,15 @@ function isExpired(data: KeyvData, now: number): boolean {
   return typeof data.expires === 'number' && data.expires <= now;
 }
 
+const ENVELOPE_LINE = `${ENVELOPE_HEADER}\n`;
+
 function readable(collection: Collection, value: unknown): boolean {
   if (collection === 'alias') return decodeAlias(value) !== undefined;
-  return typeof value === 'string' && value.startsWith(`${ENVELOPE_HEADER}\n`);
+  if (typeof value === 'string') return value.startsWith(ENVELOPE_LINE);
+  // The envelope's byte variant: the same version line, as bytes.
+  if (!(value instanceof Uint8Array) || value.byteLength < ENVELOPE_LINE.length) return false;
+  for (let i = 0; i < ENVELOPE_LINE.length; i++) if (value[i] !== ENVELOPE_LINE.charCodeAt(i)) return false;
+  return true;
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
@@ -402,6 +420,11 @@ export function keyvStorage(keyv: Keyv | Promise<Keyv>, options?: KeyvStorageOpt
     onInvalid: optionalFunction('keyvStorage.onInvalid', checked.onInvalid),
     close: optionalFunction('keyvStorage.close', checked.close),
   });
+}
+
+/** keyvStorage for our own factories, with traits of the backend that users cannot set. */
+export function keyvBackedStorage(keyv: Keyv | Promise<Keyv>, options: KeyvStorageOptions, traits: KeyvBackendTraits): KeyvStorage {
+  return new KeyvBackedStore(keyv, options, traits);
 }
 
 // --- for specs and benchmarks (not exported from the package) ----------------------------------

@@ -10,11 +10,14 @@ import { loadDriver } from '../../lib/storage/driver.js';
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const root = path.resolve(fixtures, '../../..');
 
-async function probe(args: string[], preload?: string): Promise<Record<string, unknown>> {
-  const node = [...(preload ? ['--require', preload] : []), '--import', 'tsx', path.join(fixtures, 'driver-probe.ts'), ...args];
-  const { stdout } = await promisify(execFile)(process.execPath, node, { cwd: root });
+async function probe(args: string[], hide?: string): Promise<Record<string, unknown>> {
+  const node = [...(hide ? ['--require', path.join(fixtures, 'hide-drivers.cjs')] : []), '--import', 'tsx', path.join(fixtures, 'driver-probe.ts'), ...args];
+  const env = hide ? { ...process.env, HIDE_DRIVERS: hide } : process.env;
+  const { stdout } = await promisify(execFile)(process.execPath, node, { cwd: root, env });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
+
+const missing = (message: string) => ({ threw: true, sync: true, name: 'MissingDriverError', isAxiosStashError: true, message });
 
 describe('storage drivers', function () {
   this.timeout(30_000);
@@ -23,17 +26,40 @@ describe('storage drivers', function () {
     expect(await probe(['core'])).to.deep.equal({ loaded: [] });
   });
 
-  for (const [factory, pkg] of [['sqlite', '@keyv/sqlite'], ['redis', '@keyv/redis']] as const) {
-    it(`${factory}Storage() throws at once, naming the package, when ${pkg} is missing`, async () => {
-      expect(await probe([factory], path.join(fixtures, 'hide-drivers.cjs'))).to.deep.equal({
-        threw: true,
-        sync: true,
-        name: 'MissingDriverError',
-        isAxiosStashError: true,
-        message: `Install ${pkg} to use ${factory}Storage: npm i ${pkg}`,
-      });
+  it('redisStorage() throws at once, naming the package, when @keyv/redis is missing', async () => {
+    expect(await probe(['redis'], '@keyv/redis')).to.deep.equal(missing('Install @keyv/redis to use redisStorage: npm i @keyv/redis'));
+  });
+
+  describe('sqliteStorage()', () => {
+    const path = JSON.stringify({ path: ':memory:' });
+
+    it('runs on better-sqlite3 when both drivers are installed', async () => {
+      expect(await probe(['sqlite', path])).to.deep.equal({ threw: false, driver: 'better-sqlite3' });
     });
-  }
+
+    it('runs on @keyv/sqlite when it is the only driver installed', async () => {
+      expect(await probe(['sqlite', path], 'better-sqlite3')).to.deep.equal({ threw: false, driver: 'KeyvSqlite' });
+    });
+
+    it('runs on @keyv/sqlite when asked to, though better-sqlite3 is installed', async () => {
+      expect(await probe(['sqlite', JSON.stringify({ path: ':memory:', driver: '@keyv/sqlite' })])).to.deep.equal({ threw: false, driver: 'KeyvSqlite' });
+    });
+
+    it('throws at once, naming a package to install, when neither driver is installed', async () => {
+      expect(await probe(['sqlite'], 'better-sqlite3,@keyv/sqlite')).to.deep.equal(
+        missing('Install better-sqlite3 (or @keyv/sqlite) to use sqliteStorage: npm i better-sqlite3'),
+      );
+    });
+
+    it('throws at once, naming the package, when the driver asked for is missing', async () => {
+      expect(await probe(['sqlite', JSON.stringify({ driver: '@keyv/sqlite' })], '@keyv/sqlite')).to.deep.equal(
+        missing('Install @keyv/sqlite to use sqliteStorage: npm i @keyv/sqlite'),
+      );
+      expect(await probe(['sqlite', JSON.stringify({ driver: 'better-sqlite3' })], 'better-sqlite3')).to.deep.equal(
+        missing('Install better-sqlite3 to use sqliteStorage: npm i better-sqlite3'),
+      );
+    });
+  });
 
   it('tells a missing driver from a driver that fails to load', () => {
     const missing = (id: string) => () => {
