@@ -12,6 +12,7 @@ import { buildResponse, cachedRequest, headerMapOf, settle } from './response.js
 import { checkRequestOptions } from './settings.js';
 import type { CacheState } from './types.js';
 import type { CallerCancel } from './single-flight.js';
+import type { StoreReads } from './storage/guarded-store.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -63,8 +64,9 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
     if (request === undefined) return passThrough(ctx, config);
     const mode = request.settings.mode;
 
-    // 4. lookup
-    const found = mode === 'reload' || mode === 'no-store' ? undefined : await lookup(ctx.store, request, ctx.options.credentialSalt);
+    // 4. lookup (the reads of this request share one storeTimeout budget)
+    const reads = ctx.store.reads();
+    const found = mode === 'reload' || mode === 'no-store' ? undefined : await lookUp(ctx, request, reads);
 
     // 5. decide and 6. respond
     if (found !== undefined) {
@@ -85,7 +87,7 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
         case 'unsatisfiable':
           return gatewayTimeout(ctx, request);
         case 'revalidate':
-          return fromNetwork(ctx, request, found, decision.headers);
+          return fromNetwork(ctx, request, found, decision.headers, reads);
         case 'miss':
           break;
       }
@@ -95,8 +97,25 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
     }
 
     // 7. network and 8. store
-    return fromNetwork(ctx, request, undefined, undefined);
+    return fromNetwork(ctx, request, undefined, undefined, reads);
   };
+}
+
+/**
+ * Step 4, closing the single-flight race: a lookup that misses may have read the store just before
+ * a flight of this key stored its answer (the write runs after that flight's callers have it).
+ * Such a request answers from that flight's entry instead of fetching again.
+ */
+async function lookUp(ctx: CacheContext, request: CacheRequest, reads: StoreReads): Promise<StoredEntry | undefined> {
+  const watch = ctx.flights.watch(request.key);
+  try {
+    const found = await lookup(reads, request, ctx.options.credentialSalt);
+    if (found !== undefined) return found;
+    const landed = watch.landed();
+    return landed !== undefined && landed.kind !== 'stale-if-error' ? landed.stored : undefined;
+  } finally {
+    watch.release();
+  }
 }
 
 async function fromNetwork(
@@ -104,6 +123,7 @@ async function fromNetwork(
   request: CacheRequest,
   found: StoredEntry | undefined,
   conditional: Record<string, string> | undefined,
+  reads: StoreReads,
 ): Promise<AxiosResponse> {
   const { config } = request;
   // The client's own conditional request is answered by the origin for this caller only: it
@@ -114,10 +134,10 @@ async function fromNetwork(
     ? await ctx.flights.run(
         request.key,
         // Across processes too, when the store can hold leases (lib/coordination.ts).
-        (signal) => coordinatedFetch(ctx, request, signal, () => fetchFromNetwork(ctx, request, { signal }, found, conditional, true)),
+        (signal) => coordinatedFetch(ctx, request, signal, () => fetchFromNetwork(ctx, request, { signal }, found, conditional, true, reads)),
         cancelOf(config),
       )
-    : await fetchFromNetwork(ctx, request, config, found, conditional, false);
+    : await fetchFromNetwork(ctx, request, config, found, conditional, false, reads);
 
   switch (result.kind) {
     case 'revalidated':
@@ -175,7 +195,9 @@ function refreshInBackground(ctx: CacheContext, request: CacheRequest, found: St
   const background: CacheRequest = { ...request, config: backgroundConfig(request.config) };
   const refresh = ctx.flights
     // Across processes, only the lease holder refreshes; the others keep serving stale meanwhile.
-    .run(request.key, (signal) => coordinatedFetch(ctx, background, signal, () => fetchFromNetwork(ctx, background, { signal }, found, conditional, true)))
+    .run(request.key, (signal) =>
+      coordinatedFetch(ctx, background, signal, () => fetchFromNetwork(ctx, background, { signal }, found, conditional, true, ctx.store.reads())),
+    )
     .catch((error: unknown) => {
       ctx.reporter.event({ type: 'error', operation: 'revalidate', key: request.key, error, message: `background revalidation of ${request.url} failed: ${String(error)}` });
     });

@@ -22,6 +22,7 @@
 import type { CacheContext } from './context.js';
 import type { FetchOutcome } from './fetch-outcome.js';
 import { lookup, type StoredEntry } from './lookup.js';
+import { track } from './persist.js';
 import { evaluate, varyNames } from './policy/index.js';
 import { type CacheRequest, selectingFor } from './request.js';
 import type { CacheStore } from './storage/contract.js';
@@ -82,20 +83,25 @@ async function lead(ctx: CacheContext, store: LeasingStore, key: string, token: 
     void bounded(ctx, 'renewLease', key, () => store.renewLease(key, token, LEASE_MS));
   }, RENEW_MS);
   renewal.unref?.();
-  let stored = false;
+  let outcome: FetchOutcome | undefined;
   try {
-    const outcome = await fetch();
-    stored = (outcome.kind === 'fetched' && outcome.stored !== undefined) || outcome.kind === 'revalidated';
+    outcome = await fetch();
     return outcome;
   } finally {
     clearInterval(renewal);
-    await bounded(ctx, 'releaseLease', key, () => store.releaseLease(key, token, stored));
+    // Writes land after the response (lib/persist.ts): the lease is released once they have, so
+    // the waiters it wakes find the entry; this process's callers do not wait for it.
+    const written = outcome !== undefined && 'written' in outcome ? outcome.written : undefined;
+    track(ctx, async () => {
+      const stored = written === undefined ? false : await written;
+      return (await bounded(ctx, 'releaseLease', key, () => store.releaseLease(key, token, stored))) !== false;
+    });
   }
 }
 
 /** A fresh entry for this request, as another process stored it (found as the adapter finds one). */
 async function sharedEntry(ctx: CacheContext, request: CacheRequest): Promise<StoredEntry | undefined> {
-  const found = await lookup(ctx.store, request, ctx.options.credentialSalt);
+  const found = await lookup(ctx.store.reads(), request, ctx.options.credentialSalt);
   if (found === undefined) return undefined;
   const selecting = await selectingFor(request, varyNames(found.entry.headers), ctx.options.credentialSalt);
   return evaluate(found.entry, selecting.policy, selecting.settings, ctx.now()).kind === 'fresh' ? found : undefined;

@@ -8,6 +8,7 @@ import './types.js';
 
 export { setupCache, type CachedAxiosInstance } from './setup.js';
 export type { CacheManager } from './manager.js';
+export type { StoreHealth } from './storage/circuit-breaker.js';
 export {
   NEVER_EXPIRE,
   EXPIRE_IMMEDIATELY,

@@ -1,5 +1,5 @@
 import type { CacheEntry } from './entry.js';
-import type { GuardedStore } from './storage/guarded-store.js';
+import type { StoreReads } from './storage/guarded-store.js';
 import { type CacheRequest, variantKey, varyDigests } from './request.js';
 
 /** An entry together with the store key it lives under (the base key, a Vary variant or a redirect target). */
@@ -9,15 +9,16 @@ export interface StoredEntry {
 }
 
 /**
- * Step 4: finds the entry that answers this request. One store read for a plain hit; on a miss
+ * Step 4: finds the entry that answers this request. The reads share the request's one
+ * `storeTimeout` budget (GuardedStore.reads). One store read for a plain hit; on a miss
  * the alias collection is consulted (lib/alias.ts): a redirect alias points at the final URL's key
  * (followed once), a Vary alias names the varying headers, from which the variant's key is derived.
  */
-export async function lookup(store: GuardedStore, request: CacheRequest, salt: string): Promise<StoredEntry | undefined> {
+export async function lookup(store: StoreReads, request: CacheRequest, salt: string): Promise<StoredEntry | undefined> {
   return find(store, request, request.key, false, salt);
 }
 
-async function find(store: GuardedStore, request: CacheRequest, key: string, redirected: boolean, salt: string): Promise<StoredEntry | undefined> {
+async function find(store: StoreReads, request: CacheRequest, key: string, redirected: boolean, salt: string): Promise<StoredEntry | undefined> {
   const direct = await store.get(key);
   if (direct !== undefined) return answers(direct, request, redirected) ? { entry: direct, key } : undefined;
 

@@ -2,6 +2,7 @@ import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
 import { hashKey, normaliseUrl } from './key.js';
 import type { CacheStats } from './report.js';
+import type { StoreHealth } from './storage/circuit-breaker.js';
 
 /**
  * `api.cache`: inspection and management of one instance's cache. Every store call goes through
@@ -25,7 +26,17 @@ export interface CacheManager {
   prune(): Promise<number>;
   /** A snapshot of the counters. */
   stats(): CacheStats;
-  /** Resolves once every background refresh (stale-while-revalidate) under way has settled. */
+  /**
+   * Whether the store answers: `ok`, the breaker `state` (`up`, `down`: requests skip the store for
+   * a back-off window, `probing`), the last store error and when it happened, and how many store
+   * time-outs requests have waited.
+   */
+  health(): StoreHealth;
+  /**
+   * Resolves once every store write (they run after the response is returned) and every background
+   * refresh (stale-while-revalidate) under way has settled: await it before a test's next step
+   * that reads the store from elsewhere, or before shutting down.
+   */
   idle(): Promise<void>;
   /** Releases the store's connections and file handles. */
   close(): Promise<void>;
@@ -38,29 +49,37 @@ export function createCacheManager(ctx: CacheContext): CacheManager {
 class Manager implements CacheManager {
   constructor(private readonly ctx: CacheContext) {}
 
-  get(key: string): Promise<CacheEntry | undefined> {
+  // The manager's calls first wait for this instance's writes under way (they run after the
+  // response): what a response said was stored is there to be read, deleted or cleared.
+
+  async get(key: string): Promise<CacheEntry | undefined> {
+    await this.writesDone();
     return this.ctx.store.get(key);
   }
 
   async delete(keyOrUrl: string): Promise<boolean> {
+    await this.writesDone();
     const keys = keyOrUrl.includes('://') ? await this.keysForUrl(keyOrUrl) : [keyOrUrl];
     let ok = true;
     for (const key of keys) {
-      ok = (await this.ctx.store.delete(key)) && ok;
-      ok = (await this.ctx.store.deleteAlias(key)) && ok;
+      ok = (await this.ctx.store.delete(key, 'manager')) && ok;
+      ok = (await this.ctx.store.deleteAlias(key, 'manager')) && ok;
     }
     return ok;
   }
 
-  clear(): Promise<boolean> {
+  async clear(): Promise<boolean> {
+    await this.writesDone();
     return this.ctx.store.clear();
   }
 
-  keys(): AsyncIterableIterator<string> {
-    return this.ctx.store.keys();
+  async *keys(): AsyncIterableIterator<string> {
+    await this.writesDone();
+    yield* this.ctx.store.keys();
   }
 
-  prune(): Promise<number> {
+  async prune(): Promise<number> {
+    await this.writesDone();
     return this.ctx.store.prune();
   }
 
@@ -68,12 +87,21 @@ class Manager implements CacheManager {
     return { ...this.ctx.reporter.stats };
   }
 
+  health(): StoreHealth {
+    return this.ctx.breaker.health();
+  }
+
   async idle(): Promise<void> {
-    while (this.ctx.background.size > 0) await Promise.allSettled([...this.ctx.background]);
+    while (this.ctx.background.size > 0 || this.ctx.writes.size > 0) await Promise.allSettled([...this.ctx.background, ...this.ctx.writes]);
   }
 
   async close(): Promise<void> {
+    await this.writesDone();
     await this.ctx.store.close();
+  }
+
+  private async writesDone(): Promise<void> {
+    while (this.ctx.writes.size > 0) await Promise.allSettled([...this.ctx.writes]);
   }
 
   private async keysForUrl(url: string): Promise<string[]> {

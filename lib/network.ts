@@ -6,7 +6,8 @@ import type { StoredEntry } from './lookup.js';
 import type { NetworkResponse } from './network-response.js';
 import type { CacheEntry } from './entry.js';
 import { freshenWithHead, isStaleIfErrorStatus, mergeNotModified, notModifiedApplies, staleIfErrorAllowed, varyNames } from './policy/index.js';
-import { persist, write } from './persist.js';
+import { persist, track, write } from './persist.js';
+import type { StoreReads } from './storage/guarded-store.js';
 import { type CacheRequest, keyForUrl, varyDigests } from './request.js';
 import { buildResponse, headerMapOf, toBytes } from './response.js';
 
@@ -25,6 +26,8 @@ export async function fetchFromNetwork(
   stored: StoredEntry | undefined,
   conditional: Record<string, string> | undefined,
   store: boolean,
+  /** The starting request's reads (its read budget): persist's Vary alias read is one of them. */
+  reads: StoreReads,
 ): Promise<FetchOutcome> {
   const conditionalSent = conditional !== undefined && Object.keys(conditional).length > 0;
   let headers = request.config.headers;
@@ -67,34 +70,41 @@ export async function fetchFromNetwork(
   if (stored && response.status === 304 && conditionalSent) {
     // RFC 9111 §4.3.4: a 304 whose validators do not identify the stored entry must not update
     // it; the request is repeated without conditions.
-    if (!notModifiedApplies(stored.entry, response)) return fetchFromNetwork(ctx, request, cancel, undefined, undefined, store);
+    if (!notModifiedApplies(stored.entry, response)) return fetchFromNetwork(ctx, request, cancel, undefined, undefined, store, reads);
     const entry = await withVaryDigests(ctx, request, stored.entry, mergeNotModified(stored.entry, response, request.policy, request.settings, responseTime));
-    if (store) await write(ctx, stored.key, entry, responseTime);
-    return { kind: 'revalidated', stored: { entry, key: stored.key } };
+    // Written after the response, as every write (lib/persist.ts).
+    const written = store ? track(ctx, () => write(ctx, stored.key, entry, responseTime)) : undefined;
+    return { kind: 'revalidated', stored: { entry, key: stored.key }, written };
   }
   if (stored && isStaleIfErrorStatus(response.status) && staleIfErrorAllowed(stored.entry, request.policy, request.settings, responseTime)) {
     return { kind: 'stale-if-error', stored };
   }
   if (store && request.method === 'HEAD' && response.status >= 200 && response.status < 300) {
-    await freshenStoredGet(ctx, request, response);
+    // A read and a write after the response: it has a read budget of its own and delays nobody.
+    track(ctx, () => freshenStoredGet(ctx, request, response));
   }
   const persisted = store
-    ? await persist(ctx, request, response, responseTime, () =>
-        buildResponse(response, request.config, { key: request.key, state: 'miss', createdAt: undefined, expiresAt: undefined, age: 0 }, raw.request),
+    ? await persist(
+        ctx,
+        request,
+        response,
+        responseTime,
+        () => buildResponse(response, request.config, { key: request.key, state: 'miss', createdAt: undefined, expiresAt: undefined, age: 0 }, raw.request),
+        reads,
       )
     : undefined;
-  return { kind: 'fetched', response, request: raw.request, stored: persisted };
+  return { kind: 'fetched', response, request: raw.request, stored: persisted?.stored, written: persisted?.written };
 }
 
 /** A HEAD response freshens (or marks stale) the stored GET response of its URL (policy: freshenWithHead). */
-async function freshenStoredGet(ctx: CacheContext, request: CacheRequest, head: NetworkResponse): Promise<void> {
+async function freshenStoredGet(ctx: CacheContext, request: CacheRequest, head: NetworkResponse): Promise<boolean> {
   const getKey = await keyForUrl(request, 'GET', request.url);
-  if (getKey === undefined) return;
-  const entry = await ctx.store.get(getKey);
-  if (entry === undefined || entry.method !== 'GET' || entry.url !== request.url) return;
+  if (getKey === undefined) return false;
+  const entry = await ctx.store.reads().get(getKey);
+  if (entry === undefined || entry.method !== 'GET' || entry.url !== request.url) return false;
   const now = head.responseTime;
   const updated = freshenWithHead(entry, head, { ...request.policy, method: 'GET' }, request.settings, now);
-  await write(ctx, getKey, await withVaryDigests(ctx, request, entry, updated), now);
+  return write(ctx, getKey, await withVaryDigests(ctx, request, entry, updated), now);
 }
 
 /**

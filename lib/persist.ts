@@ -2,14 +2,24 @@ import type { AxiosResponse, AxiosResponseHeaders } from 'axios';
 import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
 import type { StoredEntry } from './lookup.js';
+import type { StoreReads } from './storage/guarded-store.js';
 import type { NetworkResponse } from './network-response.js';
 import { DO_NOT_CACHE } from './options.js';
 import { freshness, storable, storedHeaders, varyNames } from './policy/index.js';
 import { type CacheRequest, keyForUrl, variantKey, varyDigests } from './request.js';
 
+/** An entry on its way to the store: what it is, where it goes, and the write under way. */
+export interface Persisting {
+  stored: StoredEntry;
+  /** Settles when the writes are over (true: the store confirmed the entry); never rejects. */
+  written: Promise<boolean>;
+}
+
 /**
  * Step 8: stores a network response when the policy, the ttl options and the filter allow it.
- * Resolves the stored entry and its key, or undefined when nothing was (or could be) written.
+ * Resolves the entry and its key at once (its only store read, the URL's Vary alias, uses the
+ * request's read budget); the writes run after the response is returned, never delaying it, and
+ * are tracked (`api.cache.idle()`). Undefined when nothing is to be stored.
  * `now` is the request's one clock reading, taken when the response arrived.
  */
 export async function persist(
@@ -18,7 +28,8 @@ export async function persist(
   response: NetworkResponse,
   now: number,
   callerResponse: () => AxiosResponse,
-): Promise<StoredEntry | undefined> {
+  reads: StoreReads,
+): Promise<Persisting | undefined> {
   const { settings } = request;
   if (request.ttl === DO_NOT_CACHE) return skip(ctx, request, 'ttl is DO_NOT_CACHE');
   if (!storable(request.policy, response, settings)) return skip(ctx, request, `response ${response.status} is not storable`);
@@ -48,28 +59,52 @@ export async function persist(
 
   // A redirected response is stored under its final URL's key; the original key becomes an alias.
   let baseKey = request.key;
+  let redirectAlias: string | undefined;
   if (response.finalUrl !== undefined && response.finalUrl !== request.url) {
     const finalKey = await keyForUrl(request, request.method, response.finalUrl);
     if (finalKey !== undefined) {
       baseKey = finalKey;
-      await ctx.store.setAlias(request.key, { kind: 'redirect', target: finalKey }, lifetime);
+      redirectAlias = request.key;
     }
   }
   let key = baseKey;
+  let varyAlias: { names: string[]; generation: string; until: number } | undefined;
   if (names.length > 0) {
     // Several variants of one URL coexist, each under its own key, found through the URL's Vary
     // alias (lib/alias.ts): a new generation when the URL has no alias (yet, or any more since an
     // invalidation) or varies on other headers now.
-    const current = await ctx.store.getAlias(baseKey);
+    const current = await reads.getAlias(baseKey);
     const same = current?.kind === 'vary' && current.names.join(',') === names.join(',') ? current : undefined;
     const generation = same?.generation ?? newGeneration(now);
     // The alias must outlive every variant it leads to, not just the one stored last.
-    const until = Math.max(same?.until ?? 0, deleteAt);
+    varyAlias = { names, generation, until: Math.max(same?.until ?? 0, deleteAt) };
     key = await variantKey(baseKey, entry.varyHeaders, generation);
-    await ctx.store.setAlias(baseKey, { kind: 'vary', names, generation, until }, until - now);
-    await ctx.store.delete(baseKey);
   }
-  return (await write(ctx, key, entry, now)) ? { entry, key } : undefined;
+  const written = track(ctx, async () => {
+    if (redirectAlias !== undefined) await ctx.store.setAlias(redirectAlias, { kind: 'redirect', target: baseKey }, lifetime);
+    if (varyAlias !== undefined) {
+      await ctx.store.setAlias(baseKey, { kind: 'vary', ...varyAlias }, varyAlias.until - now);
+      await ctx.store.delete(baseKey);
+    }
+    return write(ctx, key, entry, now);
+  });
+  return { stored: { entry, key }, written };
+}
+
+/**
+ * Runs a store write after the response: never rejects, and is tracked until it settles so that
+ * `api.cache.idle()` (and the manager's own calls) can wait for it.
+ */
+export function track(ctx: CacheContext, writes: () => Promise<boolean>): Promise<boolean> {
+  const promise = Promise.resolve()
+    .then(writes)
+    .catch((error: unknown) => {
+      ctx.reporter.error('write', error);
+      return false;
+    });
+  ctx.writes.add(promise);
+  void promise.finally(() => ctx.writes.delete(promise));
+  return promise;
 }
 
 /** A Vary alias generation: unique enough that two generations of one URL never share keys. */

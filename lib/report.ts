@@ -1,6 +1,7 @@
 /** What happened inside the cache; passed to the `debug` logger. Owned by the reporter, its only producer. */
 export interface CacheEvent {
-  type: 'hit' | 'miss' | 'store' | 'skip' | 'revalidated' | 'stale' | 'invalidate' | 'error';
+  /** `store-down` / `store-up`: the circuit breaker changed state (once per change, not per request). */
+  type: 'hit' | 'miss' | 'store' | 'skip' | 'revalidated' | 'stale' | 'invalidate' | 'error' | 'store-down' | 'store-up';
   key?: string;
   url?: string;
   /** For `error`: which store operation failed. */

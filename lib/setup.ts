@@ -9,7 +9,9 @@ import type { CacheOptions } from './options.js';
 import { Reporter } from './report.js';
 import { resolveOptions } from './settings.js';
 import { SingleFlight } from './single-flight.js';
+import { CircuitBreaker } from './storage/circuit-breaker.js';
 import { GuardedStore } from './storage/guarded-store.js';
+import { storeHealthReporter } from './storage/store-health-report.js';
 import { memoryStorage } from './storage/memory.js';
 
 /** An axios instance with a cache attached. */
@@ -43,17 +45,22 @@ export function attachCache<T extends AxiosInstance>(instance: T, options: Cache
   }
   const resolved = resolveOptions(options, () => memoryStorage());
   const reporter = new Reporter(resolved.log);
+  const now = seams.now ?? systemClock;
+  const breaker = new CircuitBreaker(now, storeHealthReporter(reporter));
   // The user's store object is never written to: two instances sharing one store each count only
   // what their own calls met (unreadable values included: the store rejects, the guard reports).
   const ctx: CacheContext = {
     options: resolved,
     reporter,
-    store: new GuardedStore(resolved.storage, resolved.storeTimeout, reporter),
-    flights: new SingleFlight<FetchOutcome>(),
+    store: new GuardedStore(resolved.storage, resolved.storeTimeout, reporter, breaker),
+    breaker,
+    // A flight stays known until its answer is stored: a request that misses meanwhile uses it.
+    flights: new SingleFlight<FetchOutcome>((outcome) => ('written' in outcome ? outcome.written : undefined)),
     // The adapter axios would have used: the instance's own choice, else axios' default list.
     networkAdapter: axios.getAdapter(instance.defaults.adapter ?? axios.defaults.adapter),
     background: new Set(),
-    now: seams.now ?? systemClock,
+    writes: new Set(),
+    now,
   };
   instance.defaults.adapter = createCacheAdapter(ctx);
   Object.defineProperty(instance, INSTALLED, { value: true });

@@ -10,6 +10,10 @@
  */
 interface Flight<T> {
   promise: Promise<T>;
+  /** `fetching` until the shared request answers, then `landing` until its answer is stored. */
+  phase: 'fetching' | 'landing';
+  /** The answer, once landing. */
+  value?: T;
   /** Only when the first caller can cancel: an AbortSignal costs tens of µs in Node's http stack. */
   controller: AbortController | undefined;
   callers: number;
@@ -27,36 +31,119 @@ function cancellable(cancel: CallerCancel | undefined): cancel is CallerCancel {
   return cancel !== undefined && (cancel.signal !== undefined || cancel.subscribe !== undefined);
 }
 
+/**
+ * What a request that looked a key up sees of the flights of that key: the answer of a flight that
+ * answered while it looked, or is still storing its answer. Such a request missed only because the
+ * write had not landed yet: it answers from that flight's entry instead of fetching again.
+ */
+export interface FlightWatch<T> {
+  landed(): T | undefined;
+  /** Ends the watch (idempotent); must be called once the lookup is over. */
+  release(): void;
+}
+
 export class SingleFlight<T> {
   private readonly flights = new Map<string, Flight<T>>();
+  /** Incremented each time a flight finishes landing: orders landings against watches. */
+  private seq = 0;
+  /** The last landed answer of each watched key, with its landing's sequence number. */
+  private readonly landedAnswers = new Map<string, { value: T; seq: number }>();
+  private readonly watchers = new Map<string, number>();
+
+  /**
+   * @param landing what a flight's answer still has to do once its callers have it (store it):
+   *   the flight stays known under its key until that settles, so a request that misses
+   *   meanwhile finds it (see `watch`).
+   */
+  constructor(private readonly landing: (value: T) => Promise<unknown> | undefined = () => undefined) {}
 
   /** Number of flights under way (for tests: nothing is left behind). */
   get size(): number {
     return this.flights.size;
   }
 
+  /** A flight of `key` is fetching or storing its answer. */
   has(key: string): boolean {
     return this.flights.has(key);
   }
 
   /**
-   * Joins the flight of `key`, or starts one with `start`. `start` receives the flight's own
-   * signal; the flight is forgotten once it settles, whatever the outcome.
+   * Watches `key` for the duration of a lookup: `landed()` then gives the answer of a flight that
+   * is still landing, or finished landing after the watch began (the lookup may have read the store
+   * just before that flight's write). Landed answers are kept only while someone watches their key.
+   */
+  watch(key: string): FlightWatch<T> {
+    const since = this.seq;
+    this.watchers.set(key, (this.watchers.get(key) ?? 0) + 1);
+    let released = false;
+    return {
+      landed: () => {
+        const flight = this.flights.get(key);
+        if (flight?.phase === 'landing') return flight.value;
+        const landed = this.landedAnswers.get(key);
+        return landed !== undefined && landed.seq > since ? landed.value : undefined;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        const left = (this.watchers.get(key) ?? 1) - 1;
+        if (left > 0) {
+          this.watchers.set(key, left);
+        } else {
+          this.watchers.delete(key);
+          this.landedAnswers.delete(key);
+        }
+      },
+    };
+  }
+
+  /**
+   * Joins the flight of `key` that is still fetching, or starts one with `start`. `start`
+   * receives the flight's own signal; the flight is forgotten once it failed, or once its answer
+   * has landed (the `landing` promise settled).
    */
   run(key: string, start: (signal: AbortSignal | undefined) => Promise<T>, cancel?: CallerCancel): Promise<T> {
     let flight = this.flights.get(key);
-    if (flight === undefined) {
+    if (flight === undefined || flight.phase === 'landing') {
       // A flight started by a caller that cannot cancel can never be abandoned by everyone (that
       // caller stays), so it needs no signal; later callers that cancel simply leave it.
       const controller = cancellable(cancel) ? new AbortController() : undefined;
-      const created: Flight<T> = { controller, callers: 0, promise: undefined as unknown as Promise<T> };
-      created.promise = (async () => start(controller?.signal))().finally(() => {
+      const created: Flight<T> = { controller, callers: 0, phase: 'fetching', promise: undefined as unknown as Promise<T> };
+      const forget = (): void => {
         if (this.flights.get(key) === created) this.flights.delete(key);
-      });
+      };
+      created.promise = (async () => start(controller?.signal))().then(
+        (value) => {
+          this.land(key, created, value, forget);
+          return value;
+        },
+        (error: unknown) => {
+          forget();
+          throw error;
+        },
+      );
       this.flights.set(key, created);
       flight = created;
     }
     return this.join(key, flight, cancel);
+  }
+
+  private land(key: string, flight: Flight<T>, value: T, forget: () => void): void {
+    let landing: Promise<unknown> | undefined;
+    try {
+      landing = this.landing(value);
+    } catch {
+      landing = undefined;
+    }
+    if (landing === undefined || this.flights.get(key) !== flight) return forget();
+    flight.phase = 'landing';
+    flight.value = value;
+    const landed = (): void => {
+      forget();
+      if (this.watchers.has(key)) this.landedAnswers.set(key, { value, seq: ++this.seq });
+      else this.seq++;
+    };
+    landing.then(landed, landed);
   }
 
   private join(key: string, flight: Flight<T>, cancel: CallerCancel | undefined): Promise<T> {

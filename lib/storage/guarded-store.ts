@@ -1,8 +1,10 @@
 import { type AliasRecord, isAliasRecord } from '../alias.js';
 import type { CacheEntry } from '../entry.js';
-import { StoreTimeoutError } from '../errors.js';
+import { StoreTimeoutError, UnreadableValueError } from '../errors.js';
 import type { Reporter } from '../report.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
 import type { CacheStore } from './contract.js';
+import { ReadBudget } from './read-budget.js';
 
 /**
  * prune() walks a whole store: a million SQLite rows take longer than a request's `storeTimeout`,
@@ -10,107 +12,154 @@ import type { CacheStore } from './contract.js';
  */
 const BULK_TIMEOUT_MS = 10 * 60_000;
 
+/** The reads of one request: they share one `storeTimeout` budget (lib/storage/read-budget.ts). */
+export interface StoreReads {
+  get(key: string): Promise<CacheEntry | undefined>;
+  getAlias(key: string): Promise<AliasRecord | undefined>;
+}
+
+/** Whether a call is the cache's own (skipped while the store is down) or the user's (always tried). */
+type Caller = 'cache' | 'manager';
+
 /**
- * Every store call of the adapter and the manager goes through here: a time-out of its own
- * (store clients hang when their server is down), and catch-and-report, so a store that is down,
- * slow or returns garbage degrades to the network and is counted in `stats().errors`, never thrown.
- * An unreadable stored value (the store rejects with UnreadableValueError) is reported here too,
- * by the instance that read it.
+ * Every store call of the adapter and the manager goes through here:
+ * - a time-out (store clients hang when their server is down): the reads of one request share one
+ *   `storeTimeout` budget; each write has its own, and writes run after the response (lib/persist.ts);
+ * - the circuit breaker (lib/storage/circuit-breaker.ts): after a time-out or a rejection the
+ *   cache's own calls are skipped (a miss, an unconfirmed write) until a probe finds the store back.
+ *   The manager's calls (`api.cache.*`) are always tried, and their outcome counts too;
+ * - catch-and-report: a store that is down, slow or returns garbage degrades to the network and is
+ *   counted in `stats().errors`, never thrown. An unreadable stored value (the store rejects with
+ *   UnreadableValueError, or hands back something that is not an entry) is counted and reported by
+ *   the instance that read it, but it does not open the breaker: that store answered.
  */
 export class GuardedStore {
   constructor(
     private readonly store: CacheStore,
     private readonly timeout: number,
     private readonly reporter: Reporter,
+    private readonly breaker: CircuitBreaker,
   ) {}
 
-  async get(key: string): Promise<CacheEntry | undefined> {
-    try {
-      const entry = await this.run(this.store.get(key));
-      if (entry === undefined || entry === null) return undefined;
-      if (isEntry(entry)) return entry;
-      this.reporter.error('get', new Error('the store returned a value that is not a cache entry'), key);
-    } catch (error) {
-      this.reporter.error('get', error, key);
-    }
-    return undefined;
+  /** A request's reads, under one shared budget. In-process stores (memory) need no timer. */
+  reads(): StoreReads {
+    const budget = this.store.inProcess === true ? undefined : new ReadBudget(this.timeout, () => this.breaker.timedOut());
+    return {
+      get: (key) => this.readEntry(key, 'cache', budget),
+      getAlias: (key) => this.readAlias(key, 'cache', budget),
+    };
   }
 
-  /** Resolves true only when the store confirmed the write. */
-  async set(key: string, entry: CacheEntry, lifetimeMs: number): Promise<boolean> {
-    return this.attempt('set', key, () => this.store.set(key, entry, lifetimeMs));
+  /** The manager's read (`api.cache.get`): always tried, with a time-out of its own. */
+  get(key: string): Promise<CacheEntry | undefined> {
+    return this.readEntry(key, 'manager', undefined);
   }
 
-  async delete(key: string): Promise<boolean> {
-    return this.attempt('delete', key, () => this.store.delete(key));
+  /** Resolves true only when the store confirmed the write (false, without trying, while the store is down). */
+  set(key: string, entry: CacheEntry, lifetimeMs: number): Promise<boolean> {
+    return this.attempt('set', key, 'cache', () => this.store.set(key, entry, lifetimeMs));
   }
 
-  async getAlias(key: string): Promise<AliasRecord | undefined> {
-    try {
-      const alias = await this.run(this.store.getAlias(key));
-      if (alias === undefined || alias === null) return undefined;
-      if (isAliasRecord(alias)) return alias;
-      this.reporter.error('getAlias', new Error('the store returned a value that is not an alias record'), key);
-    } catch (error) {
-      this.reporter.error('getAlias', error, key);
-    }
-    return undefined;
+  delete(key: string, caller: Caller = 'cache'): Promise<boolean> {
+    return this.attempt('delete', key, caller, () => this.store.delete(key));
   }
 
-  async setAlias(key: string, alias: AliasRecord, lifetimeMs: number): Promise<boolean> {
-    return this.attempt('setAlias', key, () => this.store.setAlias(key, alias, lifetimeMs));
+  setAlias(key: string, alias: AliasRecord, lifetimeMs: number): Promise<boolean> {
+    return this.attempt('setAlias', key, 'cache', () => this.store.setAlias(key, alias, lifetimeMs));
   }
 
-  async deleteAlias(key: string): Promise<boolean> {
-    return this.attempt('deleteAlias', key, () => this.store.deleteAlias(key));
+  deleteAlias(key: string, caller: Caller = 'cache'): Promise<boolean> {
+    return this.attempt('deleteAlias', key, caller, () => this.store.deleteAlias(key));
   }
 
-  async clear(): Promise<boolean> {
-    return this.attempt('clear', undefined, () => this.store.clear());
+  clear(): Promise<boolean> {
+    return this.attempt('clear', undefined, 'manager', () => this.store.clear());
   }
 
   /** Resolves how many values went; 0 when the store cannot prune or failed (reported). */
   async prune(): Promise<number> {
     if (this.store.prune === undefined) return 0;
-    try {
-      return (await this.run(this.store.prune(), BULK_TIMEOUT_MS)) ?? 0;
-    } catch (error) {
-      this.reporter.error('prune', error);
-      return 0;
-    }
+    const outcome = await this.call('prune', undefined, 'manager', () => this.store.prune!(), (p) => this.race(p, BULK_TIMEOUT_MS));
+    return outcome.ok ? (outcome.value ?? 0) : 0;
   }
 
   async close(): Promise<void> {
     if (this.store.close === undefined) return;
-    await this.attempt('close', undefined, () => this.store.close!());
+    await this.attempt('close', undefined, 'manager', () => this.store.close!());
   }
 
   /** The store's keys; each step is bounded by the time-out, and a failure ends the listing (reported). */
   async *keys(): AsyncIterableIterator<string> {
+    let iterator: AsyncIterator<string>;
     try {
-      const iterator = this.store.keys()[Symbol.asyncIterator]();
-      while (true) {
-        const step = await this.run(iterator.next());
-        if (step.done) return;
-        yield step.value;
-      }
+      iterator = this.store.keys()[Symbol.asyncIterator]();
     } catch (error) {
-      this.reporter.error('keys', error);
+      this.failed('keys', error, undefined, false);
+      return;
+    }
+    while (true) {
+      const step = await this.call('keys', undefined, 'manager', () => iterator.next(), (p) => this.race(p));
+      if (!step.ok || step.value.done) return;
+      yield step.value.value;
     }
   }
 
-  private async attempt(operation: string, key: string | undefined, call: () => Promise<void>, timeout = this.timeout): Promise<boolean> {
+  private async readEntry(key: string, caller: Caller, budget: ReadBudget | undefined): Promise<CacheEntry | undefined> {
+    const outcome = await this.call('get', key, caller, () => this.store.get(key), (p) => (budget ? budget.race(p) : this.race(p)), budget);
+    if (!outcome.ok || outcome.value === undefined || outcome.value === null) return undefined;
+    if (isEntry(outcome.value)) return outcome.value;
+    this.reporter.error('get', new Error('the store returned a value that is not a cache entry'), key);
+    return undefined;
+  }
+
+  private async readAlias(key: string, caller: Caller, budget: ReadBudget | undefined): Promise<AliasRecord | undefined> {
+    const outcome = await this.call('getAlias', key, caller, () => this.store.getAlias(key), (p) => (budget ? budget.race(p) : this.race(p)), budget);
+    if (!outcome.ok || outcome.value === undefined || outcome.value === null) return undefined;
+    if (isAliasRecord(outcome.value)) return outcome.value;
+    this.reporter.error('getAlias', new Error('the store returned a value that is not an alias record'), key);
+    return undefined;
+  }
+
+  private async attempt(operation: string, key: string | undefined, caller: Caller, call: () => Promise<void>): Promise<boolean> {
+    return (await this.call(operation, key, caller, call, (p) => this.race(p))).ok;
+  }
+
+  /** One store call: skipped while the breaker is open (cache calls), timed, caught, reported, fed to the breaker. */
+  private async call<T>(
+    operation: string,
+    key: string | undefined,
+    caller: Caller,
+    call: () => Promise<T>,
+    race: (promise: Promise<T>) => Promise<T>,
+    budget?: ReadBudget,
+  ): Promise<{ ok: true; value: T } | { ok: false }> {
+    // A request that has waited its storeTimeout reads nothing more (and is no probe).
+    if (budget?.spent) return { ok: false };
+    const allowed = this.breaker.allows();
+    if (allowed === false && caller === 'cache') return { ok: false };
+    const probe = allowed === 'probe';
     try {
-      await this.run(call(), timeout);
-      return true;
+      const value = await race(call());
+      this.breaker.succeeded();
+      return { ok: true, value };
     } catch (error) {
-      this.reporter.error(operation, error, key);
-      return false;
+      this.failed(operation, error, key, probe);
+      return { ok: false };
     }
   }
 
-  /** Races a store call against the time-out; the timer is unref'd so it never holds the process. */
-  private run<T>(promise: Promise<T>, timeout = this.timeout): Promise<T> {
+  private failed(operation: string, error: unknown, key: string | undefined, probe: boolean): void {
+    this.reporter.error(operation, error, key);
+    if (error instanceof UnreadableValueError) {
+      // The store answered with a value we cannot use: a data problem, not a store that is down.
+      this.breaker.succeeded();
+      return;
+    }
+    this.breaker.failed(error instanceof Error ? error : new Error(String(error)), probe);
+  }
+
+  /** Races a store call against its own time-out; the timer is unref'd so it never holds the process. */
+  private race<T>(promise: Promise<T>, timeout = this.timeout): Promise<T> {
     if (this.store.inProcess === true) return promise;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {

@@ -93,6 +93,18 @@ export function scenarioSuite(backend: string, factory: () => CacheStore | Promi
     async function cache(clock: TestClock, cacheOptions: CacheOptions = {}, store?: CacheStore): Promise<Api> {
       const storage = store ?? (await factory());
       const api = cachedWithClock(axios.create({ baseURL: server.url }), clock, { ...cacheOptions, storage });
+      // Writes run after the response is returned (spec/adapter/background-writes.spec.ts says
+      // so); these scenarios look at the store after each request, so each waits for its writes.
+      api.interceptors.response.use(
+        async (response) => {
+          await api.cache.idle();
+          return response;
+        },
+        async (error: unknown) => {
+          await api.cache.idle();
+          throw error;
+        },
+      );
       opened.push(api);
       return api;
     }
