@@ -33,6 +33,15 @@ export class StoreWriteError extends AxiosStashError {
   override name = 'StoreWriteError';
 }
 
+/**
+ * The store answered but was busy (e.g. SQLite's write lock held by another process): the write was
+ * skipped. Reported and counted like any failure, but it does not open the circuit breaker: the
+ * store is up, and sending every request to the network would only multiply origin traffic.
+ */
+export class StoreBusyError extends StoreWriteError {
+  override name = 'StoreBusyError';
+}
+
 /** A store call did not settle within `storeTimeout`. */
 export class StoreTimeoutError extends AxiosStashError {
   override name = 'StoreTimeoutError';

@@ -30,6 +30,7 @@ export {
   AxiosStashError,
   CacheOptionsError,
   StoreWriteError,
+  StoreBusyError,
   StoreTimeoutError,
   UnreadableValueError,
   MissingDriverError,

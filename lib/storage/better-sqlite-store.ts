@@ -24,7 +24,7 @@
  * - close() checkpoints the WAL and removes the -wal/-shm files when it is the last connection.
  */
 import { Buffer } from 'node:buffer';
-import { StoreWriteError } from '../errors.js';
+import { StoreBusyError } from '../errors.js';
 
 /** The parts of better-sqlite3's API used here (its types are a devDependency only). */
 export interface SqliteStatement {
@@ -130,7 +130,7 @@ export class KeyvBetterSqlite {
       if ((error as { code?: string })?.code === 'SQLITE_BUSY') {
         // Another connection holds the write lock beyond busyTimeout: the write is skipped (and
         // reported by the guard), never retried here, since every wait blocks the event loop.
-        throw new StoreWriteError(`database is locked by another connection; write skipped after ${this.busyTimeout} ms`, { cause: error });
+        throw new StoreBusyError(`database is locked by another connection; write skipped after ${this.busyTimeout} ms`, { cause: error });
       }
       throw error;
     }
