@@ -16,7 +16,7 @@ const input = {
 // Drivers, axios and node builtins stay external. devalue is ESM-only, so the CommonJS build
 // bundles it (require() of an ES module needs Node >= 20.19); the ESM build imports it.
 const alwaysExternal = (id) =>
-  id === 'axios' || id === 'keyv' || id.startsWith('@keyv/') || id.startsWith('node:') || id === 'sqlite3';
+  id === 'axios' || id === 'keyv' || id === 'debug' || id.startsWith('@keyv/') || id.startsWith('node:') || id === 'sqlite3';
 
 const tsPlugin = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false });
 

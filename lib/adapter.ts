@@ -2,6 +2,7 @@ import { CanceledError, isAxiosError, type AxiosAdapter, type AxiosResponse, typ
 import { backgroundConfig } from './background-agent.js';
 import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
+import { freshFor } from './events.js';
 import { normaliseUrl } from './key.js';
 import { type StoredEntry, lookup } from './lookup.js';
 import { coordinatedFetch } from './coordination.js';
@@ -37,6 +38,8 @@ const EMPTY = new Uint8Array(0);
  */
 export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
   return async function axiosStashAdapter(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
+    // For the events' `duration` only: decisions read ctx.now(), the one (injectable) clock.
+    const started = elapsedClock();
     // 1. settings
     const overrides = checkRequestOptions(config.cache);
     const method = (config.method ?? 'get').toUpperCase();
@@ -76,28 +79,28 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
       const decision = evaluate(found.entry, request.policy, request.settings, now);
       switch (decision.kind) {
         case 'fresh':
-          return fromEntry(ctx, request, found, 'hit', now);
+          return fromEntry(ctx, request, found, 'hit', now, started);
         case 'stale':
-          return fromEntry(ctx, request, found, 'stale', now);
+          return fromEntry(ctx, request, found, 'stale', now, started, 'stale, allowed by max-stale or the cache mode');
         case 'not-modified':
-          return notModified(ctx, request, found, now);
+          return notModified(ctx, request, found, now, started);
         case 'stale-while-revalidate':
           refreshInBackground(ctx, request, found, decision.headers);
-          return fromEntry(ctx, request, found, 'stale', now);
+          return fromEntry(ctx, request, found, 'stale', now, started, 'stale, revalidating in the background');
         case 'unsatisfiable':
-          return gatewayTimeout(ctx, request);
+          return gatewayTimeout(ctx, request, started);
         case 'revalidate':
-          return fromNetwork(ctx, request, found, decision.headers, reads);
+          return fromNetwork(ctx, request, found, decision.headers, reads, started);
         case 'miss':
           break;
       }
     }
     if (mode === 'only-if-cached' || missDecision(request.policy, request.settings).kind === 'unsatisfiable') {
-      return gatewayTimeout(ctx, request);
+      return gatewayTimeout(ctx, request, started);
     }
 
     // 7. network and 8. store
-    return fromNetwork(ctx, request, undefined, undefined, reads);
+    return fromNetwork(ctx, request, undefined, undefined, reads, started);
   };
 }
 
@@ -124,12 +127,14 @@ async function fromNetwork(
   found: StoredEntry | undefined,
   conditional: Record<string, string> | undefined,
   reads: StoreReads,
+  started: number,
 ): Promise<AxiosResponse> {
   const { config } = request;
   // The client's own conditional request is answered by the origin for this caller only: it
   // neither joins nor feeds a shared flight, and its answer (often a 304) is not stored.
   const store = request.settings.mode !== 'no-store' && !isClientConditional(request.policy.headers);
   // What is not stored is not shared: such a request runs on its own, under its own cancellation.
+  const coalesced = store && ctx.flights.has(request.key);
   const result = store
     ? await ctx.flights.run(
         request.key,
@@ -142,15 +147,24 @@ async function fromNetwork(
   switch (result.kind) {
     case 'revalidated':
       // Aged from when the 304 arrived, the entry's new response_time.
-      return fromEntry(ctx, request, result.stored, 'revalidated', result.stored.entry.responseTime);
+      return fromEntry(ctx, request, result.stored, 'revalidated', result.stored.entry.responseTime, started, 'stale, revalidated: the origin answered 304');
     case 'shared':
-      return fromEntry(ctx, request, result.stored, 'hit', ctx.now());
+      return fromEntry(ctx, request, result.stored, 'hit', ctx.now(), started, "stored by another process's request under way (coordinate)");
     case 'stale-if-error':
-      if (ctx.reporter.listening) ctx.reporter.event({ type: 'stale', key: request.key, url: request.url, message: `network failed; serving stale ${request.url}` });
-      return fromEntry(ctx, request, result.stored, 'stale', ctx.now());
+      return fromEntry(ctx, request, result.stored, 'stale', ctx.now(), started, 'stale, served because the origin failed (stale-if-error)');
     case 'fetched': {
-      ctx.reporter.stats.misses++;
-      if (ctx.reporter.listening) ctx.reporter.event({ type: 'miss', key: request.key, url: request.url, message: `miss ${request.method} ${request.url}` });
+      const response = result.response;
+      ctx.reporter.emit({
+        type: 'miss',
+        key: request.key,
+        url: request.url,
+        method: request.method,
+        status: response.status,
+        bytes: response.body.byteLength,
+        duration: elapsedClock() - started,
+        coalesced,
+        reason: coalesced ? 'answered by a request already under way' : found === undefined ? 'not in the cache' : 'stale, revalidated: the origin sent a new response',
+      });
       if (!isSafeMethod(request.method)) await invalidateTargets(ctx, request, result.response.status, result.response.headers);
       const stored = result.stored;
       const meta = { key: stored?.key ?? request.key, state: 'miss' as const, createdAt: stored?.entry.createdAt, expiresAt: stored?.entry.expiresAt, age: 0 };
@@ -160,18 +174,43 @@ async function fromNetwork(
 }
 
 /** A response built from a stored entry, with an up-to-date Age header (RFC 9111 §5.1). */
-function fromEntry(ctx: CacheContext, request: CacheRequest, { entry, key }: StoredEntry, state: CacheState, now: number): AxiosResponse | Promise<AxiosResponse> {
-  ctx.reporter.stats.hits++;
-  if (ctx.reporter.listening) ctx.reporter.event({ type: state === 'revalidated' ? 'revalidated' : state === 'stale' ? 'stale' : 'hit', key, url: request.url, message: `${state} ${request.method} ${request.url}` });
+function fromEntry(
+  ctx: CacheContext,
+  request: CacheRequest,
+  { entry, key }: StoredEntry,
+  state: CacheState,
+  now: number,
+  started: number,
+  reason?: string,
+): AxiosResponse | Promise<AxiosResponse> {
+  const source = request.method === 'HEAD' ? { ...entry, body: EMPTY } : entry;
+  ctx.reporter.emit({
+    type: state === 'miss' ? 'hit' : state,
+    key,
+    url: request.url,
+    method: request.method,
+    status: entry.status,
+    bytes: source.body.byteLength,
+    duration: elapsedClock() - started,
+    reason: reason ?? (() => freshFor(entry.expiresAt, now)),
+  });
   const age = ageSeconds(entry, now);
   const meta = { key, state, createdAt: entry.createdAt, expiresAt: entry.expiresAt, age };
-  const source = request.method === 'HEAD' ? { ...entry, body: EMPTY } : entry;
   return settle(buildResponse(source, request.config, meta, cachedRequest(entry), { age: String(age) }));
 }
 
 /** The client's own conditional request, satisfied by a fresh entry: 304 with the entry's headers. */
-function notModified(ctx: CacheContext, request: CacheRequest, { entry, key }: StoredEntry, now: number): AxiosResponse | Promise<AxiosResponse> {
-  ctx.reporter.stats.hits++;
+function notModified(ctx: CacheContext, request: CacheRequest, { entry, key }: StoredEntry, now: number, started: number): AxiosResponse | Promise<AxiosResponse> {
+  ctx.reporter.emit({
+    type: 'hit',
+    key,
+    url: request.url,
+    method: request.method,
+    status: 304,
+    bytes: 0,
+    duration: elapsedClock() - started,
+    reason: () => `${freshFor(entry.expiresAt, now)}; the client's conditional request answered 304`,
+  });
   const age = ageSeconds(entry, now);
   const { ['content-length']: _length, ...headers } = entry.headers;
   const meta = { key, state: 'hit' as const, createdAt: entry.createdAt, expiresAt: entry.expiresAt, age };
@@ -179,8 +218,17 @@ function notModified(ctx: CacheContext, request: CacheRequest, { entry, key }: S
 }
 
 /** only-if-cached with nothing usable: 504, as requests-cache answers; axios rejects it by default. */
-function gatewayTimeout(ctx: CacheContext, request: CacheRequest): AxiosResponse | Promise<AxiosResponse> {
-  ctx.reporter.stats.misses++;
+function gatewayTimeout(ctx: CacheContext, request: CacheRequest, started: number): AxiosResponse | Promise<AxiosResponse> {
+  ctx.reporter.emit({
+    type: 'miss',
+    key: request.key,
+    url: request.url,
+    method: request.method,
+    status: 504,
+    bytes: 0,
+    duration: elapsedClock() - started,
+    reason: 'nothing usable stored and the network may not be used (only-if-cached): 504',
+  });
   const meta = { key: request.key, state: 'miss' as const, createdAt: undefined, expiresAt: undefined, age: 0 };
   return settle(buildResponse({ status: 504, statusText: 'Gateway Timeout', headers: {}, body: EMPTY }, request.config, meta, undefined));
 }
@@ -199,7 +247,7 @@ function refreshInBackground(ctx: CacheContext, request: CacheRequest, found: St
       coordinatedFetch(ctx, background, signal, () => fetchFromNetwork(ctx, background, { signal }, found, conditional, true, ctx.store.reads())),
     )
     .catch((error: unknown) => {
-      ctx.reporter.event({ type: 'error', operation: 'revalidate', key: request.key, error, message: `background revalidation of ${request.url} failed: ${String(error)}` });
+      ctx.reporter.emit({ type: 'error', operation: 'revalidate', key: request.key, url: request.url, method: request.method, error, reason: `background revalidation failed: ${String(error)}` });
     });
   ctx.background.add(refresh);
   void refresh.finally(() => ctx.background.delete(refresh));
@@ -239,10 +287,15 @@ async function invalidateTargets(ctx: CacheContext, request: CacheRequest, statu
       for (const key of keys) {
         await ctx.store.delete(key);
         await ctx.store.deleteAlias(key);
-        if (ctx.reporter.listening) ctx.reporter.event({ type: 'invalidate', key, url, message: `invalidated ${method} ${url} after ${request.method}` });
+        ctx.reporter.emit({ type: 'invalidate', key, url, method, reason: `after a successful ${request.method}` });
       }
     }
   }
+}
+
+/** ms on a monotonic clock, for durations (performance.now exists in Node and browsers). */
+function elapsedClock(): number {
+  return performance.now();
 }
 
 /** How one caller cancels: its AbortSignal and/or its (deprecated) CancelToken. */

@@ -38,4 +38,6 @@ export interface CacheEntry {
    * (Serialized as `ttl`.)
    */
   assignedLifetime?: number;
+  /** Labels given by the request (`cache: { tags }`), for `api.cache.delete({ tag })`. Absent: none. */
+  tags?: string[];
 }

@@ -7,7 +7,7 @@
 import './types.js';
 
 export { setupCache, type CachedAxiosInstance } from './setup.js';
-export type { CacheManager } from './manager.js';
+export type { CacheManager, CacheLookupOptions, CacheDeleteTarget, CacheEntryFilter, CacheEntryInfo } from './manager.js';
 export type { StoreHealth } from './storage/circuit-breaker.js';
 export {
   NEVER_EXPIRE,
@@ -22,10 +22,10 @@ export type { Duration } from './duration.js';
 export { memoryStorage, type MemoryStorage, type MemoryStorageOptions } from './storage/memory.js';
 export { keyvStorage, type KeyvStorage, type KeyvStorageOptions } from './storage/keyv-storage.js';
 export { keyvSerialization } from './storage/kv-wire-format.js';
-export type { CacheStore, InvalidValueInfo } from './storage/contract.js';
+export type { CacheStore, InvalidValueInfo, ListedEntry, Eviction } from './storage/contract.js';
 export type { CacheEntry, HeaderMap, HeaderValue } from './entry.js';
 export type { CacheMeta, CacheState } from './types.js';
-export type { CacheEvent, CacheStats } from './report.js';
+export type { CacheEvent, CacheEventName, CacheEventListener, CacheStats } from './report.js';
 export {
   AxiosStashError,
   CacheOptionsError,

@@ -4,7 +4,7 @@
  */
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { Duration } from './duration.js';
-import type { CacheEvent } from './report.js';
+import type { CacheEvent } from './events.js';
 import type { CacheStore } from './storage/contract.js';
 
 /** A response lifetime that never ends. */
@@ -84,8 +84,16 @@ export interface CacheOptions {
   keepStale?: Duration;
   /** Time-out of every store call, after which it counts as failed. @default 500 */
   storeTimeout?: Duration;
-  /** `true` logs cache events to console.debug; a function receives them. @default false */
+  /**
+   * `true` logs cache events to console.debug; a function receives them. Independently,
+   * `DEBUG=axios-stash` logs them through the `debug` package. @default false
+   */
   debug?: boolean | ((event: CacheEvent) => void);
+  /**
+   * Largest response body stored, in bytes; a larger response is answered from the network and
+   * not stored. @default 10 MB (10 * 1024 * 1024)
+   */
+  maxBodySize?: number;
 }
 
 /** Per-request overrides, as `config.cache`. `false` bypasses the cache entirely. */
@@ -96,4 +104,6 @@ export interface CacheRequestOptions {
   staleWhileRevalidate?: false | Duration;
   /** A key for this request, instead of the computed one. */
   key?: string;
+  /** Labels of the entry this request stores, for `api.cache.delete({ tag })` (e.g. `['user:42', 'users']`). */
+  tags?: string[];
 }

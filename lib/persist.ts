@@ -4,6 +4,7 @@ import type { CacheEntry } from './entry.js';
 import type { StoredEntry } from './lookup.js';
 import type { StoreReads } from './storage/guarded-store.js';
 import type { NetworkResponse } from './network-response.js';
+import { freshFor } from './events.js';
 import { DO_NOT_CACHE } from './options.js';
 import { freshness, storable, storedHeaders, varyNames } from './policy/index.js';
 import { type CacheRequest, keyForUrl, variantKey, varyDigests } from './request.js';
@@ -31,13 +32,16 @@ export async function persist(
   reads: StoreReads,
 ): Promise<Persisting | undefined> {
   const { settings } = request;
-  if (request.ttl === DO_NOT_CACHE) return skip(ctx, request, 'ttl is DO_NOT_CACHE');
-  if (!storable(request.policy, response, settings)) return skip(ctx, request, `response ${response.status} is not storable`);
-  if (ctx.options.filter !== undefined && !passesFilter(ctx, request, callerResponse)) return skip(ctx, request, 'filter returned false');
+  if (request.ttl === DO_NOT_CACHE) return skip(ctx, request, response, 'ttl is DO_NOT_CACHE');
+  if (response.body.byteLength > ctx.options.maxBodySize) {
+    return skip(ctx, request, response, `body of ${response.body.byteLength} bytes is larger than maxBodySize (${ctx.options.maxBodySize})`);
+  }
+  if (!storable(request.policy, response, settings)) return skip(ctx, request, response, () => whyNotStorable(request, response));
+  if (ctx.options.filter !== undefined && !passesFilter(ctx, request, callerResponse)) return skip(ctx, request, response, 'filter returned false');
   response = { ...response, headers: storedHeaders(response.headers, settings, response.responseTime) };
 
   const { expiresAt, deleteAt } = freshness(request.policy, response, settings, now);
-  if (!(deleteAt > now)) return skip(ctx, request, 'nothing could use the entry: no freshness, no validator, no stale window');
+  if (!(deleteAt > now)) return skip(ctx, request, response, 'nothing could use the entry: no freshness, no validator, no stale window');
 
   const names = varyNames(response.headers);
   const entry: CacheEntry = {
@@ -54,6 +58,7 @@ export async function persist(
     expiresAt,
     deleteAt,
     ...(settings.ttl === undefined ? {} : { assignedLifetime: settings.ttl }),
+    ...(request.tags === undefined ? {} : { tags: request.tags }),
   };
   const lifetime = deleteAt - now;
 
@@ -116,8 +121,15 @@ function newGeneration(now: number): string {
 export async function write(ctx: CacheContext, key: string, entry: CacheEntry, now: number): Promise<boolean> {
   const ok = await ctx.store.set(key, entry, entry.deleteAt - now);
   if (ok) {
-    ctx.reporter.stats.stored++;
-    if (ctx.reporter.listening) ctx.reporter.event({ type: 'store', key, url: entry.url, message: `stored ${entry.method} ${entry.url} as ${key}` });
+    ctx.reporter.emit({
+      type: 'store',
+      key,
+      url: entry.url,
+      method: entry.method,
+      status: entry.status,
+      bytes: entry.body.byteLength,
+      reason: () => `${freshFor(entry.expiresAt, now)}; kept until ${entry.deleteAt === Infinity ? 'deleted' : new Date(entry.deleteAt).toISOString()}`,
+    });
   }
   return ok;
 }
@@ -136,12 +148,33 @@ function passesFilter(ctx: CacheContext, request: CacheRequest, callerResponse: 
     for (const transform of transforms) data = transform.call(config, data, response.headers as AxiosResponseHeaders, response.status);
     return ctx.options.filter!({ ...response, data }) !== false;
   } catch (error) {
-    ctx.reporter.event({ type: 'error', operation: 'filter', key: request.key, error, message: `filter threw; not storing: ${String(error)}` });
+    ctx.reporter.emit({ type: 'error', operation: 'filter', key: request.key, url: request.url, method: request.method, error, reason: `filter threw; not stored: ${String(error)}` });
     return false;
   }
 }
 
-function skip(ctx: CacheContext, request: CacheRequest, reason: string): undefined {
-  if (ctx.reporter.listening) ctx.reporter.event({ type: 'skip', key: request.key, url: request.url, message: `not storing ${request.method} ${request.url}: ${reason}` });
+function skip(ctx: CacheContext, request: CacheRequest, response: NetworkResponse, reason: string | (() => string)): undefined {
+  ctx.reporter.emit({
+    type: 'skip',
+    key: request.key,
+    url: request.url,
+    method: request.method,
+    status: response.status,
+    reason: () => `not stored: ${typeof reason === 'function' ? reason() : reason}`,
+  });
   return undefined;
+}
+
+/** The first rule that keeps a response out of the cache, in words (for the debug log only). */
+function whyNotStorable(request: CacheRequest, response: NetworkResponse): string {
+  const directives = (value: unknown): string[] =>
+    (Array.isArray(value) ? value.join(',') : String(value ?? '')).toLowerCase().split(',').map((d) => d.trim().split('=')[0]!);
+  const requestCc = directives(request.policy.headers['cache-control']);
+  const responseCc = directives(response.headers['cache-control']);
+  if (requestCc.includes('no-store')) return 'no-store (request)';
+  if (responseCc.includes('no-store')) return 'no-store';
+  if (request.settings.shared && responseCc.includes('private')) return 'private (shared cache)';
+  if (varyNames(response.headers).includes('*')) return 'Vary: *';
+  if (response.status === 206 || response.status === 304) return `status ${response.status}`;
+  return `status ${response.status} has no freshness or validator the cache may use (statuses: ${request.settings.statuses.join(', ')})`;
 }

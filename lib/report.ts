@@ -1,54 +1,95 @@
-/** What happened inside the cache; passed to the `debug` logger. Owned by the reporter, its only producer. */
-export interface CacheEvent {
-  /** `store-down` / `store-up`: the circuit breaker changed state (once per change, not per request). */
-  type: 'hit' | 'miss' | 'store' | 'skip' | 'revalidated' | 'stale' | 'invalidate' | 'error' | 'store-down' | 'store-up';
-  key?: string;
-  url?: string;
-  /** For `error`: which store operation failed. */
-  operation?: string;
-  error?: unknown;
-  message: string;
-}
+import { createDebugLogger } from './debug-log.js';
+import { publishDiagnostic, diagnosticSubscribers } from './diagnostics.js';
+import { type CacheEvent, type CacheEventInput, type CacheEventName, CACHE_EVENT_NAMES, describeEvent, isCacheEventName } from './events.js';
+import { StatsCounter } from './stats.js';
 
+export type { CacheEvent, CacheEventName } from './events.js';
+export type { CacheStats } from './stats.js';
 
-/** Counters of one cache instance, as returned by `api.cache.stats()`. */
-export interface CacheStats {
-  /** Requests answered from the cache (fresh, stale or revalidated with a 304). */
-  hits: number;
-  /** Cacheable requests that went to the network for a full response. */
-  misses: number;
-  /** Entries written to the store. */
-  stored: number;
-  /** Store operations that failed, timed out or returned something unreadable. */
-  errors: number;
-}
+export type CacheEventListener = (event: CacheEvent) => void;
 
-/** The single sink for what happens in the cache: counters plus the optional debug logger. */
+/** The `debug` package's logger of the `axios-stash` namespace (`DEBUG=axios-stash`). */
+const debugLog = createDebugLogger();
+
+/**
+ * The single sink for what happens in the cache. Producers (adapter, persist, guarded store)
+ * `emit` an event; the reporter hands it to its listeners: the stats counters (always), the
+ * instance's `on()` listeners, `diagnostics_channel` subscribers, the `debug` package logger and
+ * the `debug` option. The event object and its message are built only when someone besides the
+ * counters reads it, so the hit path pays a counter increment when nobody listens.
+ */
 export class Reporter {
-  readonly stats: CacheStats = { hits: 0, misses: 0, stored: 0, errors: 0 };
+  readonly counter = new StatsCounter();
+  readonly #listeners = new Map<CacheEventName, Set<CacheEventListener>>();
 
   constructor(private readonly log: ((event: CacheEvent) => void) | undefined) {}
 
-  event(event: CacheEvent): void {
-    if (this.log === undefined) return;
-    try {
-      this.log(event);
-    } catch {
-      // A throwing logger must not fail a request either.
+  /** Counters of this instance (see StatsCounter). */
+  get stats(): StatsCounter {
+    return this.counter;
+  }
+
+  emit(input: CacheEventInput): void {
+    const type = input.type;
+    const public_ = isCacheEventName(type);
+    if (public_) this.counter.record(input);
+    const listeners = public_ ? this.#listeners.get(type) : undefined;
+    const published = public_ && diagnosticSubscribers(type);
+    const logged = debugLog.enabled;
+    if (listeners === undefined && !published && !logged && this.log === undefined) return;
+    const event = complete(input);
+    if (listeners !== undefined) {
+      for (const listener of listeners) {
+        try {
+          listener(event);
+        } catch {
+          // A throwing listener must not fail a request.
+        }
+      }
+    }
+    if (published) publishDiagnostic(type, event);
+    if (logged) debugLog(event.message);
+    if (this.log !== undefined) {
+      try {
+        this.log(event);
+      } catch {
+        // A throwing logger must not fail a request either.
+      }
     }
   }
 
-  /** True when a logger listens, so callers can skip building messages nobody reads. */
+  /** An event described by its producer with a ready message (kept for producers that build their own). */
+  event(event: CacheEvent): void {
+    this.emit(event);
+  }
+
+  /** True when something reads events beyond the counters, so callers can skip building details nobody reads. */
   get listening(): boolean {
-    return this.log !== undefined;
+    return this.#listeners.size > 0 || debugLog.enabled || this.log !== undefined || CACHE_EVENT_NAMES.some(diagnosticSubscribers);
   }
 
   error(operation: string, error: unknown, key?: string): void {
-    this.stats.errors++;
-    this.event({ type: 'error', operation, key, error, message: `store ${operation} failed${key ? ` for ${key}` : ''}: ${errorMessage(error)}` });
+    this.emit({ type: 'error', operation, key, error });
+  }
+
+  on(name: CacheEventName, listener: CacheEventListener): void {
+    let set = this.#listeners.get(name);
+    if (set === undefined) this.#listeners.set(name, (set = new Set()));
+    set.add(listener);
+  }
+
+  off(name: CacheEventName, listener: CacheEventListener): void {
+    const set = this.#listeners.get(name);
+    if (set === undefined) return;
+    set.delete(listener);
+    if (set.size === 0) this.#listeners.delete(name);
   }
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function complete(input: CacheEventInput): CacheEvent {
+  const reason = typeof input.reason === 'function' ? input.reason() : input.reason;
+  const event = { ...input, reason } as CacheEvent;
+  if (reason === undefined) delete event.reason;
+  event.message = input.message ?? describeEvent(event);
+  return event;
 }

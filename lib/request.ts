@@ -18,6 +18,8 @@ export interface CacheRequest {
   readonly settings: PolicySettings;
   /** Resolved lifetime from the ttl options, or DO_NOT_CACHE, or undefined (HTTP decides). */
   readonly ttl: ResolvedTtl | undefined;
+  /** `cache.tags` of the request (without duplicates); undefined when none. */
+  readonly tags?: string[] | undefined;
 }
 
 /**
@@ -44,11 +46,12 @@ export async function toCacheRequest(
     headers[name] = `sha256:${await credentialDigest(value, options.credentialSalt)}`;
   }
   const { settings, ttl } = requestSettings(overrides, url, options);
+  const tags = overrides?.tags === undefined || overrides.tags.length === 0 ? undefined : [...new Set(overrides.tags)];
   const policy: PolicyRequest = { method, url, headers };
 
   const custom = overrides?.key ?? options.key?.(config);
   if (custom !== undefined) {
-    return { config, method, url, key: String(custom), keyParts: undefined, policy, settings, ttl };
+    return { config, method, url, key: String(custom), keyParts: undefined, policy, settings, ttl, tags };
   }
   const body = method === 'GET' || method === 'HEAD' ? null : await bodyDigest(config.data, options.ignoredParams);
   if (body === undefined) return undefined;
@@ -60,7 +63,7 @@ export async function toCacheRequest(
     headers: matchedHeaders(rawHeaders, options.matchHeaders),
     credentials: credentials === undefined ? null : await credentialDigest(credentials, options.credentialSalt),
   };
-  return { config, method, url, key: await hashKey(keyParts), keyParts, policy, settings, ttl };
+  return { config, method, url, key: await hashKey(keyParts), keyParts, policy, settings, ttl, tags };
 }
 
 /** The key another URL would have for the same request (redirect targets, invalidation). */

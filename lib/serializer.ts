@@ -182,6 +182,8 @@ function metadataOf(entry: CacheEntry, bodyEncoding: 'base64' | 'bytes'): Record
   };
   // Written as `ttl` since format 1: the wire name stays, the field's name in code says what it is.
   if (entry.assignedLifetime !== undefined) meta.ttl = entry.assignedLifetime;
+  // Added within format 1: older readers ignore it (they read every field by name).
+  if (entry.tags !== undefined && entry.tags.length > 0) meta.tags = entry.tags.map(String);
   return meta;
 }
 
@@ -222,8 +224,25 @@ export function decodeEntry(raw: unknown): CacheEntry | undefined {
 const NEWLINE = 0x0a;
 const MAGIC_BYTES = Array.from(MAGIC, (c) => c.charCodeAt(0));
 
-function decodeUnsafe(raw: unknown): DecodeResult {
-  if (typeof raw === 'string') return decodeText(raw);
+/**
+ * An entry's metadata without decoding its body (listing a million entries must not decode a
+ * million bodies); `bytes` is the recorded body length. undefined for anything unreadable.
+ */
+export function decodeEntryHead(raw: unknown): { entry: Omit<CacheEntry, 'body'>; bytes: number } | undefined {
+  try {
+    const result = decodeUnsafe(raw, false);
+    if (!('entry' in result)) return undefined;
+    const { body: _body, ...entry } = result.entry;
+    return { entry, bytes: result.bodyLength ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+type Decoded = DecodeResult & { bodyLength?: number };
+
+function decodeUnsafe(raw: unknown, withBody = true): Decoded {
+  if (typeof raw === 'string') return decodeText(raw, undefined, false, withBody);
   if (!(raw instanceof Uint8Array)) return fail('foreign', `not an axios-stash entry (${raw === null ? 'null' : typeof raw})`);
   // Bytes: the byte variant, or the text envelope handed back as bytes (Keyv's `:base64:` Buffers).
   // Only the version line and metadata are decoded as text; a `bytes` body is then a view of `raw`
@@ -234,14 +253,14 @@ function decodeUnsafe(raw: unknown): DecodeResult {
   utf8 ??= new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   if (metaEnd < 0) return decodeText(utf8.decode(raw)); // reports what is wrong with it
   const ownsMemory = raw.byteOffset === 0 && raw.buffer.byteLength === raw.byteLength;
-  return decodeText(utf8.decode(raw.subarray(0, metaEnd + 1)), raw.subarray(metaEnd + 1), ownsMemory);
+  return decodeText(utf8.decode(raw.subarray(0, metaEnd + 1)), raw.subarray(metaEnd + 1), ownsMemory, withBody);
 }
 
 /**
  * The text envelope, or (with `bytes`) the version line and metadata of the byte variant, whose
  * body follows as `bytes`; `ownsMemory`: the stored value is the whole of its ArrayBuffer.
  */
-function decodeText(text: string, bytes?: Uint8Array, ownsMemory = false): DecodeResult {
+function decodeText(text: string, bytes?: Uint8Array, ownsMemory = false, withBody = true): Decoded {
   if (!text.startsWith(MAGIC)) return fail('foreign', 'not an axios-stash entry (no version line)');
   const headerEnd = text.indexOf('\n');
   if (headerEnd < 0 || headerEnd > MAX_HEADER_LENGTH) {
@@ -264,7 +283,7 @@ function decodeText(text: string, bytes?: Uint8Array, ownsMemory = false): Decod
 
   const {
     method, url, status, statusText, headers, varyHeaders,
-    requestTime, responseTime, createdAt, expiresAt, deleteAt, ttl, bodyEncoding, bodyLength,
+    requestTime, responseTime, createdAt, expiresAt, deleteAt, ttl, tags, bodyEncoding, bodyLength,
   } = meta;
   if (typeof method !== 'string' || typeof url !== 'string') return fail('damaged', 'entry lacks method/url');
   if (typeof status !== 'number' || !Number.isInteger(status)) return fail('damaged', 'entry status is not an integer');
@@ -279,6 +298,7 @@ function decodeText(text: string, bytes?: Uint8Array, ownsMemory = false): Decod
     return fail('damaged', 'entry times are malformed');
   }
   if (ttl !== undefined && !isTime(ttl)) return fail('damaged', 'entry ttl is malformed');
+  if (tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string'))) return fail('damaged', 'entry tags are malformed');
   if (bodyEncoding !== 'base64' && bodyEncoding !== 'bytes') {
     // A later writer of this major may add encodings; reading one as base64 would serve garbage.
     return fail('version', `unknown body encoding ${JSON.stringify(bodyEncoding)}`);
@@ -288,7 +308,10 @@ function decodeText(text: string, bytes?: Uint8Array, ownsMemory = false): Decod
   }
 
   let body: Uint8Array;
-  if (bodyEncoding === 'bytes') {
+  if (!withBody) {
+    // A listing: the body's size is the recorded one; a damaged body is found when it is read.
+    body = new Uint8Array(0);
+  } else if (bodyEncoding === 'bytes') {
     // Raw bytes cannot travel inside a string: a text value claiming them was mangled somewhere.
     if (bytes === undefined) return fail('damaged', 'a bytes body inside a text value');
     if (bytes.byteLength !== bodyLength) return fail('damaged', `truncated body: ${bytes.byteLength} bytes for ${bodyLength}`);
@@ -324,5 +347,6 @@ function decodeText(text: string, bytes?: Uint8Array, ownsMemory = false): Decod
     deleteAt: deleteAt as number,
   };
   if (ttl !== undefined) entry.assignedLifetime = ttl as number;
-  return { entry };
+  if (tags !== undefined) entry.tags = tags as string[];
+  return { entry, bodyLength };
 }

@@ -9,7 +9,7 @@ import { parseDuration } from './duration.js';
 import { CacheOptionsError } from './errors.js';
 import { type CacheMode, type CacheOptions, type CacheRequestOptions, DO_NOT_CACHE, EXPIRE_IMMEDIATELY, NEVER_EXPIRE } from './options.js';
 import type { PolicySettings } from './policy/index.js';
-import type { CacheEvent } from './report.js';
+import type { CacheEvent } from './events.js';
 import type { CacheStore } from './storage/contract.js';
 import { compileUrlPattern, type UrlPattern } from './url-pattern.js';
 
@@ -40,6 +40,7 @@ export interface ResolvedOptions {
   keepStale: number;
   storeTimeout: number;
   log: ((event: CacheEvent) => void) | undefined;
+  maxBodySize: number;
 }
 
 export const DEFAULT_CREDENTIAL_SALT = 'axios-stash/credentials/v1';
@@ -47,9 +48,10 @@ export const DEFAULT_CREDENTIAL_SALT = 'axios-stash/credentials/v1';
 const KNOWN_OPTIONS = new Set<string>([
   'storage', 'ttl', 'urlTtl', 'methods', 'statuses', 'filter', 'ignoredParams', 'matchHeaders', 'key',
   'keyCredentials', 'credentialSalt', 'cacheControl', 'shared', 'staleIfError', 'staleWhileRevalidate',
-  'heuristic', 'maxHeuristicLifetime', 'storeSetCookie', 'keepStale', 'storeTimeout', 'debug',
+  'heuristic', 'maxHeuristicLifetime', 'storeSetCookie', 'keepStale', 'storeTimeout', 'debug', 'maxBodySize',
 ]);
-const KNOWN_REQUEST_OPTIONS = new Set<string>(['ttl', 'mode', 'staleIfError', 'staleWhileRevalidate', 'key']);
+const KNOWN_REQUEST_OPTIONS = new Set<string>(['ttl', 'mode', 'staleIfError', 'staleWhileRevalidate', 'key', 'tags']);
+export const DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024;
 const HTTP_TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
 
 /** Validates `setupCache` options and resolves defaults; throws CacheOptionsError on the first bad one. */
@@ -85,6 +87,7 @@ export function resolveOptions(options: CacheOptions, defaultStorage: () => Cach
     keepStale: o.keepStale === undefined ? 3_600_000 : parseDuration('keepStale', o.keepStale),
     storeTimeout: resolveStoreTimeout(o.storeTimeout),
     log: resolveDebug(o.debug),
+    maxBodySize: resolveMaxBodySize(o.maxBodySize),
   };
 }
 
@@ -95,7 +98,7 @@ export function resolveOptions(options: CacheOptions, defaultStorage: () => Cach
 export function checkRequestOptions(value: unknown): CacheRequestOptions | false | undefined {
   if (value === undefined || value === false) return value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new CacheOptionsError('cache', 'false or an object of per-request options (ttl, mode, staleIfError, staleWhileRevalidate, key)', value);
+    throw new CacheOptionsError('cache', 'false or an object of per-request options (ttl, mode, staleIfError, staleWhileRevalidate, key, tags)', value);
   }
   const options = value as Record<string, unknown>;
   for (const name in options) {
@@ -107,6 +110,7 @@ export function checkRequestOptions(value: unknown): CacheRequestOptions | false
     throw new CacheOptionsError('cache.mode', `one of ${MODES.map((m) => `'${m}'`).join(', ')}`, options.mode);
   }
   if (options.key !== undefined) nonEmptyString('cache.key', options.key);
+  if (options.tags !== undefined) stringList('cache.tags', options.tags, "an array of non-empty strings like ['user:42', 'users']");
   return options as CacheRequestOptions;
 }
 
@@ -199,6 +203,12 @@ function resolveStoreTimeout(value: unknown): number {
   const ms = parseDuration('storeTimeout', value);
   if (ms <= 0) throw new CacheOptionsError('storeTimeout', 'a duration greater than 0', value);
   return ms;
+}
+
+function resolveMaxBodySize(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_BODY_SIZE;
+  if (typeof value === 'number' && (Number.isSafeInteger(value) || value === Infinity) && value >= 0) return value;
+  throw new CacheOptionsError('maxBodySize', 'a number of bytes >= 0 (or Infinity)', value);
 }
 
 function resolveDebug(value: unknown): ResolvedOptions['log'] {

@@ -64,6 +64,16 @@ export function attachCache<T extends AxiosInstance>(instance: T, options: Cache
   };
   instance.defaults.adapter = createCacheAdapter(ctx);
   Object.defineProperty(instance, INSTALLED, { value: true });
-  Object.defineProperty(instance, 'cache', { value: createCacheManager(ctx), enumerable: true });
+  // The manager reads the instance's defaults when it answers (baseURL, transformResponse), not a copy.
+  const defaults = instance.defaults;
+  const manager = createCacheManager(ctx, {
+    get baseURL() {
+      return defaults.baseURL;
+    },
+    get transformResponse() {
+      return defaults.transformResponse;
+    },
+  });
+  Object.defineProperty(instance, 'cache', { value: manager, enumerable: true });
   return instance as CachedAxiosInstance<T>;
 }

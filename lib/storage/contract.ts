@@ -83,4 +83,39 @@ export interface CacheStore {
    * request's own `timeout`, capped at 5 s.
    */
   readonly coordinateTimeout?: number;
+
+  // --- optional: inspection at scale (api.cache.entries/delete); without them the manager reads keys() and get() ---
+
+  /**
+   * Every stored, unexpired, readable entry with its metadata (no body needed), streamed: memory
+   * stays bounded whatever the store's size, and deleting the entries listed so far while
+   * iterating must neither skip nor repeat the others.
+   */
+  list?(): AsyncIterable<ListedEntry>;
+  /**
+   * Keys of the entries stored with `tag` (CacheEntry.tags), from an index kept beside the entries,
+   * so that deleting by tag needs no full scan. May include keys that have since been deleted or
+   * stored again without the tag: the caller checks each entry.
+   */
+  keysWithTag?(tag: string): AsyncIterable<string>;
+  /**
+   * Subscribes to entries the store drops by itself to stay within a size limit (not to expiry or
+   * deletes); resolves a function that unsubscribes. Used to publish `evict` events.
+   */
+  watchEvictions?(listener: (eviction: Eviction) => void): () => void;
+}
+
+/** One entry as `list()` yields it: its key and everything but the body, whose size is `bytes`. */
+export interface ListedEntry {
+  key: string;
+  entry: Omit<CacheEntry, 'body'>;
+  /** Body bytes. */
+  bytes: number;
+}
+
+/** An entry a store dropped to stay within its size limit. */
+export interface Eviction {
+  key: string;
+  /** Stored bytes the eviction freed, when the store knows. */
+  bytes?: number | undefined;
 }

@@ -3,7 +3,7 @@ import type { CacheEntry } from '../entry.js';
 import { StoreBusyError, StoreTimeoutError, UnreadableValueError } from '../errors.js';
 import type { Reporter } from '../report.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
-import type { CacheStore } from './contract.js';
+import type { CacheStore, ListedEntry } from './contract.js';
 import { ReadBudget } from './read-budget.js';
 
 /**
@@ -11,6 +11,8 @@ import { ReadBudget } from './read-budget.js';
  * so it gets a deadline of its own. It still bounds a store that never answers.
  */
 const BULK_TIMEOUT_MS = 10 * 60_000;
+/** One step of a listing (a page of rows, a SCAN batch): longer than a request's storeTimeout, still bounded. */
+const BULK_STEP_TIMEOUT_MS = 60_000;
 
 /** The reads of one request: they share one `storeTimeout` budget (lib/storage/read-budget.ts). */
 export interface StoreReads {
@@ -34,12 +36,21 @@ type Caller = 'cache' | 'manager';
  *   the instance that read it, but it does not open the breaker: that store answered.
  */
 export class GuardedStore {
+  readonly #unwatch: (() => void) | undefined;
+
   constructor(
     private readonly store: CacheStore,
     private readonly timeout: number,
     private readonly reporter: Reporter,
     private readonly breaker: CircuitBreaker,
-  ) {}
+  ) {
+    // Evictions happen inside the store (a size limit); they reach this instance's events here.
+    try {
+      this.#unwatch = store.watchEvictions?.((eviction) => reporter.emit({ type: 'evict', key: eviction.key, bytes: eviction.bytes, reason: 'size limit' }));
+    } catch (error) {
+      reporter.error('watchEvictions', error);
+    }
+  }
 
   /** A request's reads, under one shared budget. In-process stores (memory) need no timer. */
   reads(): StoreReads {
@@ -53,6 +64,11 @@ export class GuardedStore {
   /** The manager's read (`api.cache.get`): always tried, with a time-out of its own. */
   get(key: string): Promise<CacheEntry | undefined> {
     return this.readEntry(key, 'manager', undefined);
+  }
+
+  /** The manager's alias read (`api.cache.get(url)` follows redirects and Vary): always tried. */
+  getAlias(key: string): Promise<AliasRecord | undefined> {
+    return this.readAlias(key, 'manager', undefined);
   }
 
   /** Resolves true only when the store confirmed the write (false, without trying, while the store is down). */
@@ -84,6 +100,7 @@ export class GuardedStore {
   }
 
   async close(): Promise<void> {
+    this.#unwatch?.();
     if (this.store.close === undefined) return;
     await this.attempt('close', undefined, 'manager', () => this.store.close!());
   }
@@ -99,6 +116,42 @@ export class GuardedStore {
     }
     while (true) {
       const step = await this.call('keys', undefined, 'manager', () => iterator.next(), (p) => this.race(p));
+      if (!step.ok || step.value.done) return;
+      yield step.value.value;
+    }
+  }
+
+  /** True when the store lists entries with their metadata itself (CacheStore.list). */
+  get canList(): boolean {
+    return typeof this.store.list === 'function';
+  }
+
+  /** True when the store keeps a tag index (CacheStore.keysWithTag). */
+  get hasTagIndex(): boolean {
+    return typeof this.store.keysWithTag === 'function';
+  }
+
+  /** The store's listing (CacheStore.list); each step is bounded by the bulk step time-out, a failure ends it (reported). */
+  list(): AsyncIterableIterator<ListedEntry> {
+    return this.#iterate('list', () => this.store.list!());
+  }
+
+  /** Keys from the store's tag index (CacheStore.keysWithTag); a failure ends the listing (reported). */
+  keysWithTag(tag: string): AsyncIterableIterator<string> {
+    return this.#iterate('keysWithTag', () => this.store.keysWithTag!(tag));
+  }
+
+  async *#iterate<T>(operation: string, open: () => AsyncIterable<T>): AsyncIterableIterator<T> {
+    let iterator: AsyncIterator<T>;
+    try {
+      iterator = open()[Symbol.asyncIterator]();
+    } catch (error) {
+      this.failed(operation, error, undefined, false);
+      return;
+    }
+    while (true) {
+      // A step may read a page of a large table: the bulk step deadline, not a request's.
+      const step = await this.call(operation, undefined, 'manager', () => iterator.next(), (p) => this.race(p, BULK_STEP_TIMEOUT_MS));
       if (!step.ok || step.value.done) return;
       yield step.value.value;
     }

@@ -32,8 +32,8 @@ import { decodeAlias, encodeAlias, isAliasRecord, type AliasRecord } from '../al
 import { systemClock } from '../clock.js';
 import type { CacheEntry } from '../entry.js';
 import { AxiosStashError, CacheOptionsError, StoreWriteError, UnreadableValueError } from '../errors.js';
-import { decodeEntryDetailed, encodeEntry, encodeEntryBytes, ENVELOPE_HEADER } from '../serializer.js';
-import type { CacheStore, InvalidValueInfo } from './contract.js';
+import { decodeEntryDetailed, decodeEntryHead, encodeEntry, encodeEntryBytes, ENVELOPE_HEADER } from '../serializer.js';
+import type { CacheStore, Eviction, InvalidValueInfo, ListedEntry } from './contract.js';
 import { DecodedEntries } from './decoded-entries.js';
 import { checkOptions, optionalFunction } from './factory-options.js';
 import { parseKvExpiry, type KeyvData } from './kv-wire-format.js';
@@ -53,6 +53,27 @@ export interface KeyvStorage extends CacheStore {
   prune(): Promise<number>;
   /** Releases the Keyv (by default `keyv.disconnect()`, or the `close` option). Idempotent. */
   close(): Promise<void>;
+  list(): AsyncIterable<ListedEntry>;
+  keysWithTag(tag: string): AsyncIterable<string>;
+  watchEvictions(listener: (eviction: Eviction) => void): () => void;
+}
+
+/**
+ * What a backend factory adds beside the Keyv (internal): a listing that streams safely while
+ * entries are deleted, a native tag index, size limits. Without one, KeyvStorage lists by
+ * collecting the entry keys first and finds tags by reading every entry's metadata.
+ * Keys given to and yielded by these methods are keys within this storage, collection prefix
+ * included (`entry:<key>`).
+ */
+export interface StoreExtension {
+  /** [key, raw value] of every value whose key starts with `prefix`, paged so that deleting what was yielded skips nothing. */
+  scan?(prefix: string): AsyncIterable<[string, unknown]>;
+  /** Keys (with the entry prefix) of entries indexed under `tag`; may include stale ones. */
+  keysWithTag?(tag: string): AsyncIterable<string>;
+  /** Runs before an entry is written: indexes its tags (a superset is harmless: readers check). */
+  beforeSet?(storeKey: string, entry: CacheEntry, lifetime: number): Promise<void>;
+  /** Runs after an entry was written: enforces size limits; resolves what it evicted. */
+  afterSet?(storeKey: string): Promise<Eviction[]>;
 }
 
 export interface KeyvStorageOptions {
@@ -101,6 +122,8 @@ export interface KeyvBackendTraits {
   bytes?: boolean;
   /** The store answers within the call (a synchronous driver): see CacheStore.inProcess. */
   inProcess?: boolean;
+  /** A native listing, tag index and size limits (lib/storage/sql-index.ts, redis-tags.ts). */
+  extension?: StoreExtension;
 }
 
 class KeyvBackedStore implements KeyvStorage {
@@ -119,9 +142,13 @@ class KeyvBackedStore implements KeyvStorage {
     this.#lastError = error;
   };
 
+  readonly #extension: StoreExtension;
+  readonly #evictionListeners = new Set<(eviction: Eviction) => void>();
+
   constructor(keyv: Keyv | Promise<Keyv>, options: KeyvStorageOptions, traits: KeyvBackendTraits = {}) {
     this.inProcess = traits.inProcess;
     this.#encode = traits.bytes === true ? encodeEntryBytes : encodeEntry;
+    this.#extension = traits.extension ?? {};
     this.#onInvalid = options.onInvalid;
     this.#closeKeyv = options.close ?? ((k) => k.disconnect());
     const attach = (k: Keyv): Keyv => {
@@ -157,7 +184,17 @@ class KeyvBackedStore implements KeyvStorage {
   async set(key: string, entry: CacheEntry, lifetimeMs: number): Promise<void> {
     const lifetime = keyvLifetime(lifetimeMs);
     if (lifetime === 'expired') return this.delete(key);
-    await this.#write(ENTRY_PREFIX + key, this.#encode(entry), lifetime);
+    const encoded = this.#encode(entry);
+    const { beforeSet, afterSet } = this.#extension;
+    if (beforeSet !== undefined && entry.tags !== undefined && entry.tags.length > 0) await beforeSet(ENTRY_PREFIX + key, entry, lifetime);
+    await this.#write(ENTRY_PREFIX + key, encoded, lifetime);
+    if (afterSet !== undefined) {
+      for (const eviction of await afterSet(ENTRY_PREFIX + key)) {
+        const evicted = eviction.key.startsWith(ENTRY_PREFIX) ? eviction.key.slice(ENTRY_PREFIX.length) : eviction.key;
+        this.#decoded.forget(evicted);
+        for (const listener of this.#evictionListeners) listener({ ...eviction, key: evicted });
+      }
+    }
   }
 
   async delete(key: string): Promise<void> {
@@ -207,6 +244,53 @@ class KeyvBackedStore implements KeyvStorage {
       keys.push(key.slice(ENTRY_PREFIX.length));
     }
     yield* keys;
+  }
+
+  /**
+   * Every unexpired, readable entry's metadata (bodies are not decoded). With a backend's own
+   * scan (SQLite, Redis) the listing streams; otherwise the keys are collected first (so deleting
+   * while listing is safe on every store) and each entry is read on its own.
+   */
+  async *list(): AsyncGenerator<ListedEntry> {
+    const now = systemClock();
+    if (this.#extension.scan !== undefined) {
+      const keyv = await this.#online();
+      const prefix = keyv.useKeyPrefix && keyv.namespace ? `${keyv.namespace}:` : '';
+      for await (const [key, raw] of this.#extension.scan(prefix + ENTRY_PREFIX)) {
+        const listed = await this.#listed(key.slice(prefix.length + ENTRY_PREFIX.length), raw, now);
+        if (listed !== undefined) yield listed;
+      }
+      return;
+    }
+    for await (const key of this.keys()) {
+      let raw: unknown;
+      try {
+        raw = await this.#read('entry', key);
+      } catch (error) {
+        if (error instanceof UnreadableValueError) continue;
+        throw error;
+      }
+      const head = raw === undefined ? undefined : decodeEntryHead(raw);
+      if (head !== undefined) yield { key, entry: head.entry, bytes: head.bytes };
+    }
+  }
+
+  /** Keys of entries stored with `tag`: from the backend's index, else by reading every entry's metadata. */
+  async *keysWithTag(tag: string): AsyncGenerator<string> {
+    if (this.#extension.keysWithTag !== undefined) {
+      for await (const key of this.#extension.keysWithTag(tag)) {
+        if (key.startsWith(ENTRY_PREFIX)) yield key.slice(ENTRY_PREFIX.length);
+      }
+      return;
+    }
+    for await (const { key, entry } of this.list()) {
+      if (entry.tags?.includes(tag)) yield key;
+    }
+  }
+
+  watchEvictions(listener: (eviction: Eviction) => void): () => void {
+    this.#evictionListeners.add(listener);
+    return () => this.#evictionListeners.delete(listener);
   }
 
   /**
@@ -354,6 +438,14 @@ class KeyvBackedStore implements KeyvStorage {
     }
   }
 
+  /** A scanned raw value as a listing: undefined when expired or unreadable. */
+  async #listed(key: string, raw: unknown, now: number): Promise<ListedEntry | undefined> {
+    const data = await this.#unwrap(raw);
+    if (data === undefined || isExpired(data, now)) return undefined;
+    const head = decodeEntryHead(data.value);
+    return head && { key, entry: head.entry, bytes: head.bytes };
+  }
+
   /** The Keyv-level data of a raw stored value; undefined when absent or unreadable. */
   async #unwrap(raw: unknown): Promise<KeyvData | undefined> {
     if (raw === undefined || raw === null) return undefined;
@@ -416,10 +508,13 @@ export function keyvStorage(keyv: Keyv | Promise<Keyv>, options?: KeyvStorageOpt
     throw new CacheOptionsError('keyvStorage.keyv', 'a Keyv instance (new Keyv(...)) or a promise of one', keyv);
   }
   const checked = checkOptions('keyvStorage', options, ['onInvalid', 'close']);
-  return new KeyvBackedStore(keyv, {
-    onInvalid: optionalFunction('keyvStorage.onInvalid', checked.onInvalid),
-    close: optionalFunction('keyvStorage.close', checked.close),
-  });
+  return new KeyvBackedStore(
+    keyv,
+    {
+      onInvalid: optionalFunction('keyvStorage.onInvalid', checked.onInvalid),
+      close: optionalFunction('keyvStorage.close', checked.close),
+    },
+  );
 }
 
 /** keyvStorage for our own factories, with traits of the backend that users cannot set. */

@@ -2,7 +2,7 @@ import type { AliasRecord } from '../alias.js';
 import { systemClock } from '../clock.js';
 import type { CacheEntry } from '../entry.js';
 import { AxiosStashError, CacheOptionsError } from '../errors.js';
-import type { CacheStore } from './contract.js';
+import type { CacheStore, Eviction, ListedEntry } from './contract.js';
 import { checkOptions } from './factory-options.js';
 
 export interface MemoryStorageOptions {
@@ -19,6 +19,9 @@ export interface MemoryStorage extends CacheStore {
   readonly size: number;
   /** Drops expired entries and aliases (they are also dropped when read); resolves how many went. */
   prune(): Promise<number>;
+  list(): AsyncIterable<ListedEntry>;
+  keysWithTag(tag: string): AsyncIterable<string>;
+  watchEvictions(listener: (eviction: Eviction) => void): () => void;
 }
 
 interface Slot<T> {
@@ -46,19 +49,30 @@ export function memoryStorage(options?: MemoryStorageOptions): MemoryStorage {
   const maxBytes = positiveInteger('memoryStorage.maxBytes', checked.maxBytes, Infinity);
   const entries = new Map<string, Slot<CacheEntry>>();
   const aliases = new Map<string, Slot<AliasRecord>>();
+  /** The tag index: tag → keys of the entries stored with it (exact: kept in step with `entries`). */
+  const tagged = new Map<string, Set<string>>();
+  const evictionListeners = new Set<(eviction: Eviction) => void>();
   let bytes = 0;
 
-  function remove(key: string): void {
+  function remove(key: string): Slot<CacheEntry> | undefined {
     const slot = entries.get(key);
-    if (slot === undefined) return;
+    if (slot === undefined) return undefined;
     entries.delete(key);
     bytes -= slot.size;
+    for (const tag of slot.value.tags ?? []) {
+      const keys = tagged.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) tagged.delete(tag);
+    }
+    return slot;
   }
 
   function evict(): void {
     // Map iterates in insertion order and every read re-inserts, so the first key is the LRU one.
     while (entries.size > maxEntries || (bytes > maxBytes && entries.size > 0)) {
-      remove(entries.keys().next().value as string);
+      const key = entries.keys().next().value as string;
+      const slot = remove(key);
+      for (const listener of evictionListeners) listener({ key, bytes: slot?.size });
     }
     while (aliases.size > maxEntries) aliases.delete(aliases.keys().next().value as string);
   }
@@ -99,6 +113,11 @@ export function memoryStorage(options?: MemoryStorageOptions): MemoryStorage {
       if (size > maxBytes) throw new AxiosStashError(`entry of ${size} bytes exceeds memoryStorage maxBytes (${maxBytes})`);
       entries.set(key, { value: entry, deleteAt, size });
       bytes += size;
+      for (const tag of entry.tags ?? []) {
+        let keys = tagged.get(tag);
+        if (keys === undefined) tagged.set(tag, (keys = new Set()));
+        keys.add(key);
+      }
       evict();
     },
     async delete(key) {
@@ -119,6 +138,7 @@ export function memoryStorage(options?: MemoryStorageOptions): MemoryStorage {
     async clear() {
       entries.clear();
       aliases.clear();
+      tagged.clear();
       bytes = 0;
     },
     async *keys() {
@@ -126,6 +146,19 @@ export function memoryStorage(options?: MemoryStorageOptions): MemoryStorage {
       for (const [key, slot] of [...entries]) {
         if (slot.deleteAt > now) yield key;
       }
+    },
+    async *list() {
+      const now = systemClock();
+      for (const [key, slot] of [...entries]) {
+        if (slot.deleteAt > now) yield { key, entry: slot.value, bytes: slot.value.body.byteLength };
+      }
+    },
+    async *keysWithTag(tag) {
+      yield* [...(tagged.get(tag) ?? [])];
+    },
+    watchEvictions(listener) {
+      evictionListeners.add(listener);
+      return () => evictionListeners.delete(listener);
     },
     async prune() {
       const now = systemClock();

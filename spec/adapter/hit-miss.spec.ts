@@ -26,7 +26,7 @@ describe('adapter: hits and misses through real sockets', () => {
     expect(second.cache!.expiresAt! - second.cache!.createdAt!).to.be.closeTo(60_000, 100);
     expect(second.headers['age']).to.be.oneOf(['0', '1']); // Date has one-second resolution (RFC 9111 4.2.3 apparent_age)
     expect(ctx.server.count(p)).to.equal(1);
-    expect(api.cache.stats()).to.include({ hits: 1, misses: 1, stored: 1, errors: 0 });
+    expect(api.cache.stats()).to.include({ hits: 1, misses: 1, stores: 1, errors: 0 });
   });
 
   it('without a ttl, a response with no freshness of its own is not served from the cache', async () => {

@@ -14,7 +14,7 @@ describe('adapter: res.cache.key names the stored entry', () => {
     const miss = await api.get('/varied', { headers: { 'accept-language': 'fr' } });
     const hit = await api.get('/varied', { headers: { 'accept-language': 'fr' } });
     expect(hit.cached).to.equal(true);
-    expect((await api.cache.get(miss.cache!.key))?.body).to.deep.equal(new TextEncoder().encode('lang fr'));
+    expect((await api.cache.getEntry(miss.cache!.key))?.body).to.deep.equal(new TextEncoder().encode('lang fr'));
     expect(hit.cache!.key).to.equal(miss.cache!.key);
   });
 
@@ -25,7 +25,7 @@ describe('adapter: res.cache.key names the stored entry', () => {
     const miss = await api.get('/old');
     const hit = await api.get('/old');
     expect(hit.cached).to.equal(true);
-    expect((await api.cache.get(miss.cache!.key))?.url).to.equal(`${ctx.server.url}/new`);
+    expect((await api.cache.getEntry(miss.cache!.key))?.url).to.equal(`${ctx.server.url}/new`);
     expect(hit.cache!.key).to.equal(miss.cache!.key);
     expect((await api.get('/new')).cached).to.equal(true);
   });

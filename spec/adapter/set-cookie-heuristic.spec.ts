@@ -26,7 +26,7 @@ describe('adapter: Set-Cookie and heuristic limits', () => {
     const hit = await api.get(p);
     expect(hit.cache?.state).to.equal('hit');
     expect(hit.headers['set-cookie']).to.equal(undefined);
-    expect((await api.cache.get(hit.cache!.key))?.headers['set-cookie']).to.equal(undefined);
+    expect((await api.cache.getEntry(hit.cache!.key))?.headers['set-cookie']).to.equal(undefined);
   });
 
   it('storeSetCookie: true keeps it for a private cache', async () => {

@@ -105,14 +105,14 @@ describe('adapter: a failing store costs (almost) nothing', () => {
     const api = cachedWithClock(axios.create({ baseURL: ctx.server.url }), new TestClock(), { ttl: '1m', storage: store.store, storeTimeout: 60_000 });
     const first = await api.get(p);
     expect(first.data).to.deep.equal({ n: 1 });
-    expect(api.cache.stats().stored).to.equal(0);
+    expect(api.cache.stats().stores).to.equal(0);
     let idle = false;
     const waiting = api.cache.idle().then(() => (idle = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(idle).to.equal(false);
     store.releaseWrites();
     await waiting;
-    expect(api.cache.stats().stored).to.equal(1);
+    expect(api.cache.stats().stores).to.equal(1);
     expect((await api.get(p)).cached).to.equal(true);
   });
 
@@ -222,7 +222,7 @@ describe('adapter: the single-flight race', () => {
     const second = api.get('/race');
     const a = await first;
     await api.cache.idle();
-    expect(api.cache.stats().stored).to.equal(1);
+    expect(api.cache.stats().stores).to.equal(1);
     release();
     const b = await second;
     expect(a.data).to.deep.equal({ n: 1 });

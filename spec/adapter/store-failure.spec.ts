@@ -50,7 +50,7 @@ describe('adapter: a store that fails never fails a request', () => {
       expect(second.data).to.deep.equal({ n: 2 });
       expect(second.cached).to.equal(false);
       expect(api.cache.stats().errors).to.be.greaterThan(0);
-      expect(api.cache.stats().stored).to.equal(how === 'garbage' ? 2 : 0);
+      expect(api.cache.stats().stores).to.equal(how === 'garbage' ? 2 : 0);
       expect(events.some((e) => e.type === 'error')).to.equal(true);
       expect(await api.cache.clear()).to.equal(false);
     });

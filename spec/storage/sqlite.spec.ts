@@ -147,7 +147,7 @@ describe('sqliteStorage', () => {
         expect(response.cached).to.equal(false);
         const stats = api.cache.stats();
         expect(stats.errors).to.equal(1);
-        expect(stats.stored).to.equal(0);
+        expect(stats.stores).to.equal(0);
         const failure = events.find((e) => e.type === 'error');
         expect(failure?.operation).to.equal('set');
         expect(failure?.error).to.be.instanceOf(StoreWriteError);
@@ -160,7 +160,7 @@ describe('sqliteStorage', () => {
       // Nothing was half-written: the next request is a miss again, and this time it is stored.
       await api.get('/locked');
       expect(origin.server.count('/locked')).to.equal(2);
-      expect(api.cache.stats().stored).to.equal(1);
+      expect(api.cache.stats().stores).to.equal(1);
       await api.get('/locked');
       expect(origin.server.count('/locked')).to.equal(2);
       await store.close();

@@ -252,7 +252,7 @@ describe('HTTP freshness (RFC 9111 §4.2)', () => {
       const hit = await api.get(p);
       expect(hit.headers['date']).to.equal(date);
       expect(Number(hit.headers['age'])).to.be.at.least(4);
-      const entry = await api.cache.get(hit.cache!.key);
+      const entry = await api.cache.getEntry(hit.cache!.key);
       expect(entry?.headers['date']).to.equal(date);
     });
 

@@ -110,7 +110,7 @@ describe('HTTP validation (RFC 9111 §4.3)', () => {
       expect(hit.cache?.state).to.equal('hit');
       expect(hit.headers['x-version']).to.equal('2');
       expect(hit.data).to.equal('hello');
-      const entry = await api.cache.get(miss.cache!.key);
+      const entry = await api.cache.getEntry(miss.cache!.key);
       expect(entry?.headers).to.include({ 'cache-control': 'max-age=600', 'x-version': '2', 'content-length': '5' });
       expect(answer).to.equal(2);
     });
@@ -127,7 +127,7 @@ describe('HTTP validation (RFC 9111 §4.3)', () => {
       expect(revalidated.cache?.state).to.equal('revalidated');
       expect(revalidated.data).to.equal('body 2');
       expect(inm(p)).to.deep.equal([undefined, '"v1"', '"v2"']);
-      expect((await api.cache.get(revalidated.cache!.key))?.headers['etag']).to.equal('"v2"');
+      expect((await api.cache.getEntry(revalidated.cache!.key))?.headers['etag']).to.equal('"v2"');
     });
 
     it('§4.3.4 a 304 whose ETag does not match the stored one is not used: the request is repeated unconditionally', async () => {
@@ -141,7 +141,7 @@ describe('HTTP validation (RFC 9111 §4.3)', () => {
       expect(res.cache?.state).to.equal('miss');
       expect(res.data).to.equal('body 3');
       expect(inm(p)).to.deep.equal([undefined, '"v1"', undefined]);
-      expect((await api.cache.get(res.cache!.key))?.headers['etag']).to.equal('"v3"');
+      expect((await api.cache.getEntry(res.cache!.key))?.headers['etag']).to.equal('"v3"');
     });
   });
 

@@ -1,6 +1,6 @@
 /**
  * Storability end to end (RFC 9111 §3): which responses a private and a shared cache may store,
- * observed through what reaches the origin and through `api.cache.get(key)`.
+ * observed through what reaches the origin and through `api.cache.getEntry(key)`.
  */
 import { expect } from 'chai';
 import type { Handler } from '../../helpers/server.js';
@@ -25,14 +25,14 @@ describe('HTTP storability (RFC 9111 §3)', () => {
       const second = await api.get(p);
       expect(second.cached).to.equal(false);
       expect(second.data).to.deep.equal({ n: 2 });
-      expect(await api.cache.get(first.cache!.key)).to.equal(undefined);
+      expect(await api.cache.getEntry(first.cache!.key)).to.equal(undefined);
     });
 
     it('§5.2.1.5 a request with no-store stores nothing of its response', async () => {
       const p = json('req-no-store', { 'cache-control': 'max-age=60' });
       const api = cachedClient(ctx.server);
       const first = await api.get(p, { headers: { 'cache-control': 'no-store' } });
-      expect(await api.cache.get(first.cache!.key)).to.equal(undefined);
+      expect(await api.cache.getEntry(first.cache!.key)).to.equal(undefined);
       const second = await api.get(p);
       expect(second.cached).to.equal(false);
       expect(second.data).to.deep.equal({ n: 2 });
@@ -65,7 +65,7 @@ describe('HTTP storability (RFC 9111 §3)', () => {
         const p = json('private-shared', { 'cache-control': cc });
         const api = cachedClient(ctx.server, { shared: true });
         const first = await api.get(p);
-        expect(await api.cache.get(first.cache!.key)).to.equal(undefined);
+        expect(await api.cache.getEntry(first.cache!.key)).to.equal(undefined);
         expect((await api.get(p)).cached).to.equal(false);
         expect(ctx.server.count(p)).to.equal(2);
       });
@@ -79,7 +79,7 @@ describe('HTTP storability (RFC 9111 §3)', () => {
       const p = json('auth-shared', { 'cache-control': 'max-age=60' });
       const api = cachedClient(ctx.server, { shared: true });
       const first = await api.get(p, auth);
-      expect(await api.cache.get(first.cache!.key)).to.equal(undefined);
+      expect(await api.cache.getEntry(first.cache!.key)).to.equal(undefined);
       expect((await api.get(p, auth)).cached).to.equal(false);
       expect(ctx.server.count(p)).to.equal(2);
     });
@@ -101,7 +101,7 @@ describe('HTTP storability (RFC 9111 §3)', () => {
       await api.get(p, auth);
       const hit = await api.get(p, auth);
       expect(hit.cache?.state).to.equal('hit');
-      const entry = await api.cache.get(hit.cache!.key);
+      const entry = await api.cache.getEntry(hit.cache!.key);
       expect(entry).to.not.equal(undefined);
       expect(JSON.stringify(entry)).to.not.contain('secret-token-123');
       // Another user's credentials are another key: no answer meant for the first user.
@@ -116,7 +116,7 @@ describe('HTTP storability (RFC 9111 §3)', () => {
       const api = cachedClient(ctx.server, { shared: true });
       const first = await api.get(p);
       expect(first.headers['set-cookie']).to.deep.equal(['session=alice; Path=/']); // the caller still gets it
-      expect(await api.cache.get(first.cache!.key)).to.equal(undefined);
+      expect(await api.cache.getEntry(first.cache!.key)).to.equal(undefined);
       const second = await api.get(p);
       expect(second.cached, 'one user\'s cookie is never replayed to another').to.equal(false);
       expect(ctx.server.count(p)).to.equal(2);
@@ -133,7 +133,7 @@ describe('HTTP storability (RFC 9111 §3)', () => {
       const first = await api.get(p);
       const revalidated = await api.get(p);
       expect(revalidated.cache?.state).to.equal('revalidated');
-      const entry = await api.cache.get(first.cache!.key);
+      const entry = await api.cache.getEntry(first.cache!.key);
       expect(entry).to.not.equal(undefined);
       expect(entry!.headers['set-cookie']).to.equal(undefined);
       const hit = await api.get(p);
@@ -148,7 +148,7 @@ describe('HTTP storability (RFC 9111 §3)', () => {
       const hit = await api.get(p);
       expect(hit.cache?.state).to.equal('hit');
       expect(hit.headers['set-cookie']).to.equal(undefined);
-      expect((await api.cache.get(first.cache!.key))?.headers['set-cookie']).to.equal(undefined);
+      expect((await api.cache.getEntry(first.cache!.key))?.headers['set-cookie']).to.equal(undefined);
     });
 
     it('§3 a private cache keeps Set-Cookie when storeSetCookie asks for it (it serves one user)', async () => {
@@ -157,7 +157,7 @@ describe('HTTP storability (RFC 9111 §3)', () => {
       const first = await api.get(p);
       const hit = await api.get(p);
       expect(hit.cache?.state).to.equal('hit');
-      expect((await api.cache.get(first.cache!.key))?.headers['set-cookie']).to.deep.equal(['session=alice']);
+      expect((await api.cache.getEntry(first.cache!.key))?.headers['set-cookie']).to.deep.equal(['session=alice']);
     });
   });
 
@@ -167,7 +167,7 @@ describe('HTTP storability (RFC 9111 §3)', () => {
         const p = json('vary-star', { 'cache-control': 'max-age=60', vary });
         const api = cachedClient(ctx.server, { ttl: '1m' });
         const first = await api.get(p);
-        expect(await api.cache.get(first.cache!.key)).to.equal(undefined);
+        expect(await api.cache.getEntry(first.cache!.key)).to.equal(undefined);
         expect((await api.get(p)).cached).to.equal(false);
         expect(ctx.server.count(p)).to.equal(2);
       });
