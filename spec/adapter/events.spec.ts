@@ -28,6 +28,7 @@ describe('events: api.cache.on(), diagnostics_channel and stats', () => {
     const seen: CacheEvent[] = [];
     for (const name of ['hit', 'miss', 'stale', 'revalidated', 'store', 'evict', 'invalidate', 'error'] as const) api.cache.on(name, (e) => seen.push(e));
     const miss = await api.get(p);
+    const hitAt = clock.now();
     await api.get(p);
     clock.advance(61_000);
     await api.get(p);
@@ -38,8 +39,11 @@ describe('events: api.cache.on(), diagnostics_channel and stats', () => {
     expect(missEvent).to.include({ key: miss.cache!.key, url, method: 'GET', status: 200, bytes: 5, coalesced: false });
     expect(missEvent!.duration).to.be.a('number').and.at.least(0);
     expect(store).to.include({ key: miss.cache!.key, url, method: 'GET', status: 200, bytes: 5 });
-    expect(hit).to.include({ key: miss.cache!.key, url, method: 'GET', status: 200, bytes: 5, reason: 'fresh for 60 s more' });
-    expect(hit!.message).to.equal(`hit GET ${url} (200; fresh for 60 s more; ${Math.round(hit!.duration! * 10) / 10} ms)`);
+    expect(hit).to.include({ key: miss.cache!.key, url, method: 'GET', status: 200, bytes: 5 });
+    // Date has one-second resolution, so the entry's freshness ends within the clock's second.
+    const left = Math.round((miss.cache!.expiresAt! - hitAt) / 1000);
+    expect(hit!.reason).to.equal(`fresh for ${left} s more`);
+    expect(hit!.message).to.equal(`hit GET ${url} (200; fresh for ${left} s more; ${Math.round(hit!.duration! * 10) / 10} ms)`);
     expect(revalidated).to.include({ status: 200, bytes: 5 });
     expect(revalidated!.reason).to.match(/revalidated/);
     expect(invalidate).to.include({ url, method: 'GET' });
