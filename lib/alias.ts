@@ -15,6 +15,8 @@ export interface RedirectAlias {
   readonly kind: 'redirect';
   /** The key of the final URL's entry. */
   readonly target: string;
+  /** HMAC-SHA256 over the alias and its key, with setupCache's `secret` (lib/signing.ts). */
+  readonly signature?: string;
 }
 
 /**
@@ -31,25 +33,35 @@ export interface VaryAlias {
   readonly generation: string;
   /** ms since epoch until which the longest-lived variant may be used; Infinity for no end. */
   readonly until: number;
+  /** HMAC-SHA256 over the alias and its key, with setupCache's `secret` (lib/signing.ts). */
+  readonly signature?: string;
 }
 
 /**
  * Wire format (unchanged since format major 1, so releases sharing a store read each other's):
- * a header line, then the redirect target key, or `vary:<names,…>;<generation>;<until>`.
+ * a header line, then the redirect target key, or `vary:<names,…>;<generation>;<until>`; a signed
+ * alias ends with a line `sig:<hex>` (a reader without `secret` support then reads a redirect
+ * target or an `until` that matches nothing: a miss, never a wrong answer).
  */
 const ALIAS_HEADER = 'axios-stash-alias/1\n';
 const VARY_PREFIX = 'vary:';
+const SIGNATURE_LINE = '\nsig:';
 
 export function encodeAlias(alias: AliasRecord): string {
-  if (alias.kind === 'redirect') return ALIAS_HEADER + alias.target;
-  return `${ALIAS_HEADER}${VARY_PREFIX}${alias.names.join(',')};${alias.generation};${alias.until}`;
+  const signature = alias.signature === undefined ? '' : `${SIGNATURE_LINE}${alias.signature}`;
+  if (alias.kind === 'redirect') return ALIAS_HEADER + alias.target + signature;
+  return `${ALIAS_HEADER}${VARY_PREFIX}${alias.names.join(',')};${alias.generation};${alias.until}${signature}`;
 }
 
 /** The alias a stored string holds, or undefined when it is not one of ours (never throws). */
 export function decodeAlias(raw: unknown): AliasRecord | undefined {
   if (typeof raw !== 'string' || !raw.startsWith(ALIAS_HEADER) || raw.length === ALIAS_HEADER.length) return undefined;
-  const body = raw.slice(ALIAS_HEADER.length);
-  if (!body.startsWith(VARY_PREFIX)) return { kind: 'redirect', target: body };
+  let body = raw.slice(ALIAS_HEADER.length);
+  const sig = body.lastIndexOf(SIGNATURE_LINE);
+  const signed = sig < 0 ? {} : { signature: body.slice(sig + SIGNATURE_LINE.length) };
+  if (sig >= 0) body = body.slice(0, sig);
+  if (body === '') return undefined;
+  if (!body.startsWith(VARY_PREFIX)) return { kind: 'redirect', target: body, ...signed };
   const [list = '', generation = '', until = ''] = body.slice(VARY_PREFIX.length).split(';');
   const time = Number(until);
   return {
@@ -57,6 +69,7 @@ export function decodeAlias(raw: unknown): AliasRecord | undefined {
     names: list.split(',').filter(Boolean),
     generation,
     until: until !== '' && !Number.isNaN(time) ? time : 0,
+    ...signed,
   };
 }
 

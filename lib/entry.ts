@@ -40,4 +40,9 @@ export interface CacheEntry {
   assignedLifetime?: number;
   /** Labels given by the request (`cache: { tags }`), for `api.cache.delete({ tag })`. Absent: none. */
   tags?: string[];
+  /**
+   * HMAC-SHA256 (hex) over the entry and the key it is stored under, when setupCache has a
+   * `secret` (lib/signing.ts). Serialized as `sig`.
+   */
+  signature?: string;
 }

@@ -1,7 +1,7 @@
 import axios, { type InternalAxiosRequestConfig } from 'axios';
 import { FORMAT_MAJOR } from './format-version.js';
 import { BoundedMemo } from './bounded-memo.js';
-import { sha256Hex, sha256HexBytes } from './hash.js';
+import { hmacSha256Hex, sha256Hex, sha256HexBytes } from './hash.js';
 
 /**
  * Cache keys. A key is the SHA-256 hex of the JSON encoding of the tuple
@@ -18,7 +18,19 @@ export interface KeySettings {
   ignoredParams: ReadonlySet<string>;
   matchHeaders: readonly string[] | true;
   keyCredentials: boolean;
-  credentialSalt: string;
+  credentialSalt: DigestSalt;
+}
+
+/**
+ * What credential and Vary digests are keyed by: the salt alone (SHA-256 of salt and value), or,
+ * with setupCache's `secret`, an HMAC-SHA256 under the (first) secret, so that nobody who can list
+ * or read the store can test password or token guesses against a digest offline.
+ */
+export type DigestSalt = string | { readonly salt: string; readonly secret: string };
+
+function saltedDigest(salt: DigestSalt, parts: unknown[]): string | Promise<string> {
+  if (typeof salt === 'string') return sha256Hex(JSON.stringify([salt, ...parts]));
+  return hmacSha256Hex(salt.secret, JSON.stringify([salt.salt, ...parts]));
 }
 
 /** Request headers whose values are credentials: never stored, keyed only by a salted digest. */
@@ -192,16 +204,16 @@ export function hashKey(parts: KeyParts): string | Promise<string> {
 }
 
 /** Salted digest of credentials: the key separates users without the key revealing who they are. */
-export function credentialDigest(credentials: string, salt: string): string | Promise<string> {
-  return sha256Hex(JSON.stringify([salt, credentials]));
+export function credentialDigest(credentials: string, salt: DigestSalt): string | Promise<string> {
+  return saltedDigest(salt, [credentials]);
 }
 
 /**
  * What an entry stores for a request header named by Vary: a salted digest of its normalised
  * value, enough to match (RFC 9111 §4.1) without a secret such as an API key ever being stored.
  */
-export function varyDigest(name: string, value: string, salt: string): string | Promise<string> {
-  return sha256Hex(JSON.stringify([salt, 'vary', name, value]));
+export function varyDigest(name: string, value: string, salt: DigestSalt): string | Promise<string> {
+  return saltedDigest(salt, ['vary', name, value]);
 }
 
 function headerText(value: string): string {

@@ -1,4 +1,5 @@
 import type { CacheEntry } from './entry.js';
+import type { DigestSalt } from './key.js';
 import type { StoreReads } from './storage/guarded-store.js';
 import { type CacheRequest, variantKey, varyDigests } from './request.js';
 
@@ -14,11 +15,11 @@ export interface StoredEntry {
  * the alias collection is consulted (lib/alias.ts): a redirect alias points at the final URL's key
  * (followed once), a Vary alias names the varying headers, from which the variant's key is derived.
  */
-export async function lookup(store: StoreReads, request: CacheRequest, salt: string): Promise<StoredEntry | undefined> {
+export async function lookup(store: StoreReads, request: CacheRequest, salt: DigestSalt): Promise<StoredEntry | undefined> {
   return find(store, request, request.key, false, salt);
 }
 
-async function find(store: StoreReads, request: CacheRequest, key: string, redirected: boolean, salt: string): Promise<StoredEntry | undefined> {
+async function find(store: StoreReads, request: CacheRequest, key: string, redirected: boolean, salt: DigestSalt): Promise<StoredEntry | undefined> {
   const direct = await store.get(key);
   if (direct !== undefined) return answers(direct, request, redirected) ? { entry: direct, key } : undefined;
 

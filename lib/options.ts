@@ -85,6 +85,14 @@ export interface CacheOptions {
   /** Time-out of every store call, after which it counts as failed. @default 500 */
   storeTimeout?: Duration;
   /**
+   * Signs every stored entry and alias with HMAC-SHA256 under this secret, and keys credential and
+   * Vary digests by an HMAC under it. An entry or alias with a missing or wrong signature is a
+   * miss, counted in `stats().errors` and reported, never served. A list rotates secrets: the
+   * first signs, any of them verifies. Services sharing a store must share the secret.
+   * @default none (entries are not signed)
+   */
+  secret?: string | string[];
+  /**
    * `true` logs cache events to console.debug; a function receives them. Independently,
    * `DEBUG=axios-stash` logs them through the `debug` package. @default false
    */

@@ -1,7 +1,7 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import type { CacheRequestOptions } from './options.js';
 import { type ResolvedOptions, type ResolvedTtl, requestSettings } from './settings.js';
-import { varyDigest, bodyDigest, CREDENTIAL_HEADERS, credentialDigest, type PlainHeaders, hashKey, type KeyParts, matchedHeaders, normaliseRequestUrl, requestCredentials } from './key.js';
+import { type DigestSalt, varyDigest, bodyDigest, CREDENTIAL_HEADERS, credentialDigest, type PlainHeaders, hashKey, type KeyParts, matchedHeaders, normaliseRequestUrl, requestCredentials } from './key.js';
 import { type PolicyRequest, type PolicySettings, varyValues } from './policy/index.js';
 import { sha256Hex } from './hash.js';
 
@@ -97,7 +97,7 @@ function plainRequestHeaders(config: InternalAxiosRequestConfig): PlainHeaders {
  * The request's values of the named Vary headers as entries store them: digests (lib/key.ts
  * varyDigest). A header the request lacks has no member.
  */
-export async function varyDigests(request: CacheRequest, names: readonly string[], salt: string): Promise<Record<string, string>> {
+export async function varyDigests(request: CacheRequest, names: readonly string[], salt: DigestSalt): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const values = varyValues(names, request.policy.headers);
   for (const name of Object.keys(values)) {
@@ -107,7 +107,7 @@ export async function varyDigests(request: CacheRequest, names: readonly string[
 }
 
 /** The request with `policy.selecting` set for this entry's Vary names (unchanged when it has none). */
-export async function selectingFor(request: CacheRequest, names: readonly string[], salt: string): Promise<CacheRequest> {
+export async function selectingFor(request: CacheRequest, names: readonly string[], salt: DigestSalt): Promise<CacheRequest> {
   if (names.length === 0) return request;
   return { ...request, policy: { ...request.policy, selecting: await varyDigests(request, names, salt) } };
 }

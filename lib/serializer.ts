@@ -184,6 +184,8 @@ function metadataOf(entry: CacheEntry, bodyEncoding: 'base64' | 'bytes'): Record
   if (entry.assignedLifetime !== undefined) meta.ttl = entry.assignedLifetime;
   // Added within format 1: older readers ignore it (they read every field by name).
   if (entry.tags !== undefined && entry.tags.length > 0) meta.tags = entry.tags.map(String);
+  // Added within format 1 (readers ignore unknown fields): an unsigned reader still reads it.
+  if (entry.signature !== undefined) meta.sig = entry.signature;
   return meta;
 }
 
@@ -283,7 +285,7 @@ function decodeText(text: string, bytes?: Uint8Array, ownsMemory = false, withBo
 
   const {
     method, url, status, statusText, headers, varyHeaders,
-    requestTime, responseTime, createdAt, expiresAt, deleteAt, ttl, tags, bodyEncoding, bodyLength,
+    requestTime, responseTime, createdAt, expiresAt, deleteAt, ttl, tags, bodyEncoding, bodyLength, sig,
   } = meta;
   if (typeof method !== 'string' || typeof url !== 'string') return fail('damaged', 'entry lacks method/url');
   if (typeof status !== 'number' || !Number.isInteger(status)) return fail('damaged', 'entry status is not an integer');
@@ -348,5 +350,6 @@ function decodeText(text: string, bytes?: Uint8Array, ownsMemory = false, withBo
   };
   if (ttl !== undefined) entry.assignedLifetime = ttl as number;
   if (tags !== undefined) entry.tags = tags as string[];
+  if (typeof sig === 'string') entry.signature = sig;
   return { entry, bodyLength };
 }

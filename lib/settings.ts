@@ -12,6 +12,7 @@ import type { PolicySettings } from './policy/index.js';
 import type { CacheEvent } from './events.js';
 import type { CacheStore } from './storage/contract.js';
 import { compileUrlPattern, type UrlPattern } from './url-pattern.js';
+import type { DigestSalt } from './key.js';
 
 const MODES: readonly CacheMode[] = ['default', 'no-store', 'reload', 'no-cache', 'force-cache', 'only-if-cached'];
 
@@ -29,7 +30,10 @@ export interface ResolvedOptions {
   matchHeaders: readonly string[] | true;
   key: ((request: InternalAxiosRequestConfig) => string) | undefined;
   keyCredentials: boolean;
-  credentialSalt: string;
+  /** The salt, or with `secret` the salt and the secret that keys credential and Vary digests. */
+  credentialSalt: DigestSalt;
+  /** `secret` as a list (signing with the first, accepting any); undefined: entries are not signed. */
+  secrets: readonly string[] | undefined;
   cacheControl: boolean;
   shared: boolean;
   staleIfError: number;
@@ -48,7 +52,7 @@ export const DEFAULT_CREDENTIAL_SALT = 'axios-stash/credentials/v1';
 const KNOWN_OPTIONS = new Set<string>([
   'storage', 'ttl', 'urlTtl', 'methods', 'statuses', 'filter', 'ignoredParams', 'matchHeaders', 'key',
   'keyCredentials', 'credentialSalt', 'cacheControl', 'shared', 'staleIfError', 'staleWhileRevalidate',
-  'heuristic', 'maxHeuristicLifetime', 'storeSetCookie', 'keepStale', 'storeTimeout', 'debug', 'maxBodySize',
+  'heuristic', 'maxHeuristicLifetime', 'storeSetCookie', 'keepStale', 'storeTimeout', 'debug', 'maxBodySize', 'secret',
 ]);
 const KNOWN_REQUEST_OPTIONS = new Set<string>(['ttl', 'mode', 'staleIfError', 'staleWhileRevalidate', 'key', 'tags']);
 export const DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024;
@@ -65,6 +69,8 @@ export function resolveOptions(options: CacheOptions, defaultStorage: () => Cach
     }
   }
   const o = options;
+  const secrets = resolveSecret(o.secret);
+  const salt = o.credentialSalt === undefined ? DEFAULT_CREDENTIAL_SALT : nonEmptyString('credentialSalt', o.credentialSalt);
   return {
     storage: o.storage === undefined ? defaultStorage() : checkStorage(o.storage),
     ttl: o.ttl === undefined ? undefined : resolveTtl('ttl', o.ttl),
@@ -76,7 +82,8 @@ export function resolveOptions(options: CacheOptions, defaultStorage: () => Cach
     matchHeaders: resolveMatchHeaders(o.matchHeaders),
     key: optionalFunction('key', o.key) as ResolvedOptions['key'],
     keyCredentials: bool('keyCredentials', o.keyCredentials, true),
-    credentialSalt: o.credentialSalt === undefined ? DEFAULT_CREDENTIAL_SALT : nonEmptyString('credentialSalt', o.credentialSalt),
+    credentialSalt: secrets === undefined ? salt : { salt, secret: secrets[0]! },
+    secrets,
     cacheControl: bool('cacheControl', o.cacheControl, true),
     shared: bool('shared', o.shared, false),
     staleIfError: resolveStaleIfError('staleIfError', o.staleIfError),
@@ -149,6 +156,16 @@ function checkStorage(value: unknown): CacheStore {
     throw new CacheOptionsError('storage', `a cache store such as memoryStorage(), sqliteStorage(), fileStorage(), redisStorage() or keyvStorage(keyv) (missing: ${missing.join(', ')})`, value);
   }
   return store as CacheStore;
+}
+
+function resolveSecret(value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const expected = 'a non-empty string, or a non-empty array of them (the first signs, any verifies)';
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((s) => typeof s !== 'string' || s.length === 0)) {
+    throw new CacheOptionsError('secret', expected, value);
+  }
+  return list as string[];
 }
 
 function resolveUrlTtl(value: unknown): ResolvedOptions['urlTtl'] {

@@ -8,6 +8,7 @@ import { type CacheManager, createCacheManager } from './manager.js';
 import type { CacheOptions } from './options.js';
 import { Reporter } from './report.js';
 import { resolveOptions } from './settings.js';
+import { signedStore } from './signing.js';
 import { SingleFlight } from './single-flight.js';
 import { CircuitBreaker } from './storage/circuit-breaker.js';
 import { GuardedStore } from './storage/guarded-store.js';
@@ -52,7 +53,7 @@ export function attachCache<T extends AxiosInstance>(instance: T, options: Cache
   const ctx: CacheContext = {
     options: resolved,
     reporter,
-    store: new GuardedStore(resolved.storage, resolved.storeTimeout, reporter, breaker),
+    store: new GuardedStore(resolved.secrets ? signedStore(resolved.storage, resolved.secrets) : resolved.storage, resolved.storeTimeout, reporter, breaker),
     breaker,
     // A flight stays known until its answer is stored: a request that misses meanwhile uses it.
     flights: new SingleFlight<FetchOutcome>((outcome) => ('written' in outcome ? outcome.written : undefined)),
