@@ -50,7 +50,8 @@ export function redisLeases(client: RedisClientConnectionType, namespace: string
       return Number(await redis.eval(RENEW, { keys: [leaseKey(key)], arguments: [token, String(Math.ceil(lifetimeMs))] })) === 1;
     },
     async releaseLease(key, token, stored) {
-      await redis.eval(RELEASE, { keys: [leaseKey(key)], arguments: [token] });
+      // Only the holder announces: a lease that expired and went to another process is theirs now.
+      if (Number(await redis.eval(RELEASE, { keys: [leaseKey(key)], arguments: [token] })) !== 1) return;
       await redis.publish(channel, `${stored ? 1 : 0}${key}`);
     },
     async leaseHeld(key) {

@@ -169,28 +169,32 @@ export function redisStorage(options?: RedisStorageOptions): KeyvStorage {
     throwOnConnectError: false,
     connectionTimeout: connectTimeout,
   });
-  if (!client.isOpen) {
-    // Failures are emitted as 'error' events (seen by keyvStorage); the promise itself only
-    // settles when the client is closed, since the reconnect strategy never gives up.
-    client.connect().catch(() => {});
-  }
+  const wasOpen = client.isOpen;
+  // Failures are emitted as 'error' events (seen by keyvStorage); for one server the promise itself
+  // only settles when the client is closed, since the reconnect strategy never gives up. A cluster
+  // client's connect() settles once it has read the slots (or found no root node).
+  const connecting = wasOpen ? undefined : client.connect();
+  connecting?.catch(() => {});
   const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true, ...keyvSerialization });
   // Calls made while the first connection is being set up wait for it (at most connectTimeout);
   // once that wait is over, a client that is not ready fails each call at once (keyvStorage).
   const firstConnection = new Promise<Keyv>((resolve) => {
     const events = client as unknown as { isReady?: boolean; isOpen?: boolean; once(e: string, f: () => void): void; off(e: string, f: () => void): void };
     if (events.isReady) return resolve(keyv);
-    // A cluster client has no `ready`: it is usable once connect() discovered the slots ('connect').
-    const ready = isClusterClient(client) ? 'connect' : 'ready';
-    if (ready === 'connect' && events.isOpen) return resolve(keyv);
+    // A cluster client has no `ready` (and is `isOpen` from the moment connect() starts, before it
+    // knows any slot: a command then fails with a TypeError inside node-redis): it is usable once
+    // its connect() has resolved.
+    const cluster = isClusterClient(client);
+    if (cluster && wasOpen) return resolve(keyv);
     const done = (): void => {
       clearTimeout(timer);
-      events.off(ready, done);
+      events.off('ready', done);
       resolve(keyv);
     };
     const timer = setTimeout(done, connectTimeout);
     timer.unref?.();
-    events.once(ready, done);
+    if (cluster) connecting?.then(done, done);
+    else events.once('ready', done);
   });
   const leases = coordinate ? redisLeases(client, namespace) : undefined;
   const storage = keyvStorage(firstConnection, {
