@@ -6,12 +6,14 @@ import { backendsBench } from './backends.js';
 import { memoryBench } from './memory.js';
 import { revalidationBench } from './revalidation.js';
 import { serializerBench } from './serializer-part.js';
+import { stampedeBench } from './stampede.js';
 
 const parts: Record<string, () => Promise<void>> = {
   memory: memoryBench,
   revalidation: revalidationBench,
   serializer: serializerBench,
   backends: backendsBench,
+  stampede: stampedeBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(',');

@@ -54,6 +54,20 @@ const HEADER_PATTERN = /^axios-stash\/(\d+) devalue\/(\d+)$/;
 /** A version line longer than this is not ours (and we never scan a 10 MB value for it). */
 const MAX_HEADER_LENGTH = 64;
 
+/**
+ * Whether a stored value starts with the version line of an axios-stash entry of any format or
+ * devalue major (string or byte variant): another version's live entry belongs to the services
+ * still running that version, so prune leaves it alone.
+ */
+export function isEnvelopeOfAnyVersion(value: unknown): boolean {
+  let head: string;
+  if (typeof value === 'string') head = value.slice(0, MAX_HEADER_LENGTH + 1);
+  else if (value instanceof Uint8Array) head = String.fromCharCode(...value.subarray(0, MAX_HEADER_LENGTH + 1));
+  else return false;
+  const end = head.indexOf('\n');
+  return end > 0 && HEADER_PATTERN.test(head.slice(0, end));
+}
+
 /** Why a raw value did not decode: `foreign` (not an axios-stash entry), `version` (ours, another format or devalue major), `damaged` (ours and this version, but unreadable or truncated). */
 export type DecodeFailureKind = 'foreign' | 'version' | 'damaged';
 export type DecodeResult = { entry: CacheEntry } | { error: string; kind: DecodeFailureKind };

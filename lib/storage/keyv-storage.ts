@@ -32,7 +32,7 @@ import { decodeAlias, encodeAlias, isAliasRecord, type AliasRecord } from '../al
 import { systemClock } from '../clock.js';
 import type { CacheEntry } from '../entry.js';
 import { AxiosStashError, CacheOptionsError, StoreWriteError, UnreadableValueError } from '../errors.js';
-import { decodeEntryDetailed, decodeEntryHead, encodeEntry, encodeEntryBytes, ENVELOPE_HEADER } from '../serializer.js';
+import { isEnvelopeOfAnyVersion, decodeEntryDetailed, decodeEntryHead, encodeEntry, encodeEntryBytes, ENVELOPE_HEADER } from '../serializer.js';
 import type { CacheStore, Eviction, InvalidValueInfo, ListedEntry } from './contract.js';
 import { DecodedEntries } from './decoded-entries.js';
 import { checkOptions, optionalFunction } from './factory-options.js';
@@ -295,9 +295,10 @@ class KeyvBackedStore implements KeyvStorage {
 
   /**
    * Removes this namespace's expired entries and aliases, and those it cannot read: a value whose
-   * Keyv layout is unreadable, an entry not in this build's envelope (checked by its header line
+   * Keyv layout is unreadable, an entry not in any version's envelope (checked by its header line
    * only: a value damaged further in is found, reported and replaced when it is read), an alias that
-   * does not decode. Values under keys of neither collection are left alone. Resolves the number
+   * does not decode. A live entry of another format major is kept: services still running that
+   * major read it (keys carry the major, so it never stands in the way of this one's). Values under keys of neither collection are left alone. Resolves the number
    * removed, including what the Keyv store's own `prune()` (KeyvFile) removed.
    */
   async prune(): Promise<number> {
@@ -474,7 +475,8 @@ const ENVELOPE_LINE = `${ENVELOPE_HEADER}\n`;
 
 function readable(collection: Collection, value: unknown): boolean {
   if (collection === 'alias') return decodeAlias(value) !== undefined;
-  if (typeof value === 'string') return value.startsWith(ENVELOPE_LINE);
+  if (typeof value === 'string') return value.startsWith(ENVELOPE_LINE) || isEnvelopeOfAnyVersion(value);
+  if (isEnvelopeOfAnyVersion(value)) return true;
   // The envelope's byte variant: the same version line, as bytes.
   if (!(value instanceof Uint8Array) || value.byteLength < ENVELOPE_LINE.length) return false;
   for (let i = 0; i < ENVELOPE_LINE.length; i++) if (value[i] !== ENVELOPE_LINE.charCodeAt(i)) return false;

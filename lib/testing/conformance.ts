@@ -26,7 +26,11 @@ export type Collection = 'entry' | 'alias';
 
 /** Raw access to the backend under a store, for the "values it did not write" tests. */
 export interface RawAccess {
-  /** Ways to write a raw value (e.g. `store`: bare in the Keyv store; `keyv`: through keyv.set). */
+  /**
+   * Ways to write a raw value (e.g. `store`: bare in the Keyv store; `keyv`: through keyv.set). The
+   * last one must lay a value out as the store's own writes do (it plants another format major's
+   * entry, which prune must keep).
+   */
   layers: string[];
   /** Writes `value` where `store` keeps `key` of `collection`, bypassing the CacheStore. */
   write(store: CacheStore, layer: string, collection: Collection, key: string, value: string): Promise<void>;
@@ -387,22 +391,31 @@ export function storeConformance(
         if (options.iteration !== false) assert.deepEqual(await collect(store.keys()), [live]);
       });
 
-      if (options.raw) test('removes values it cannot read', async (_, store) => {
+      if (options.raw) test('removes values it cannot read, and keeps live entries of other format majors', async (_, store) => {
         const raw = options.raw!;
         const live = uniqueKey('live');
         await store.set(live, makeEntry(), 60_000);
         const bad: Array<[Collection, string]> = [];
+        const otherMajor: string[] = [];
         for (const layer of raw.layers) {
           for (const collection of ['entry', 'alias'] as const) {
             const key = uniqueKey(`bad-${layer}`);
-            await raw.write(store, layer, collection, key, 'axios-stash/0 devalue/4\n{}\n');
+            await raw.write(store, layer, collection, key, 'axios-stash, but not an envelope\n{}\n');
             bad.push([collection, key]);
           }
         }
+        // Services still running (or already running) another major read these: prune keeps them.
+        const other = uniqueKey('other-major');
+        await raw.write(store, raw.layers[raw.layers.length - 1]!, 'entry', other, 'axios-stash/999 devalue/6\n{}\n');
+        otherMajor.push(other);
         assert.ok((await store.prune!()) >= bad.length, 'prune() counted the unreadable values');
         for (const [collection, key] of bad) {
           // Gone: the read resolves (a value still there would reject as unreadable).
           assert.equal(collection === 'entry' ? await store.get(key) : await store.getAlias(key), undefined, `${collection} ${key}`);
+        }
+        for (const key of otherMajor) {
+          // Still there: reading it rejects as another version (a gone value would resolve undefined).
+          await assert.rejects(store.get(key), (error: unknown) => (error as { info?: { kind?: string } }).info?.kind === 'version', `other-major entry ${key} kept`);
         }
         assertSameEntry(await store.get(live), makeEntry(), 'live entry');
       });

@@ -297,16 +297,21 @@ describe('keyvStorage', () => {
       expect(closes).to.equal(1);
     });
 
-    it('prunes unreadable values of its collections, and leaves other keys of the namespace alone', async () => {
+    it('prunes unreadable values of its collections, keeps live entries of other format majors, and leaves other keys of the namespace alone (real timer, a few ms)', async () => {
       const map = new Map<string, unknown>();
       const keyv = new Keyv({ store: map, ...keyvSerialization });
       const storage = keyvStorage(keyv);
       await storage.set('good', makeEntry(), 60_000);
+      // Services still on format 0 or already on 2 read these: live ones stay, expired ones go.
       await keyv.set('entry:old-format', 'axios-stash/0 devalue/4\n{}\n');
+      await keyv.set('entry:next-format', 'axios-stash/2 devalue/7\n{}\n', 60_000);
+      await keyv.set('entry:next-format-expired', 'axios-stash/2 devalue/7\n{}\n', 1);
+      await keyv.set('entry:foreign', 'axios-stash but not an envelope');
       await keyv.set('alias:odd', 'not an alias');
       await keyv.set('unrelated', 'someone else');
-      expect(await storage.prune()).to.equal(2);
-      expect([...map.keys()].sort()).to.deep.equal(['keyv:entry:good', 'keyv:unrelated']);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await storage.prune()).to.equal(3);
+      expect([...map.keys()].sort()).to.deep.equal(['keyv:entry:good', 'keyv:entry:next-format', 'keyv:entry:old-format', 'keyv:unrelated']);
     });
   });
 });
