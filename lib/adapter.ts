@@ -3,6 +3,7 @@ import { backgroundConfig } from './background-agent.js';
 import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
 import { freshFor } from './events.js';
+import { UnreadableValueError } from './errors.js';
 import { normaliseUrl } from './key.js';
 import { type StoredEntry, lookup } from './lookup.js';
 import { coordinatedFetch } from './coordination.js';
@@ -63,7 +64,7 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
     }
 
     // 3. key
-    let request = await toCacheRequest(config, method, overrides, ctx.options);
+    let request = await toCacheRequest(config, method, overrides, ctx.options, (error) => keyError(ctx, config, error));
     if (request === undefined) return passThrough(ctx, config);
     const mode = request.settings.mode;
 
@@ -112,7 +113,7 @@ export function createCacheAdapter(ctx: CacheContext): AxiosAdapter {
 async function lookUp(ctx: CacheContext, request: CacheRequest, reads: StoreReads): Promise<StoredEntry | undefined> {
   const watch = ctx.flights.watch(request.key);
   try {
-    const found = await lookup(reads, request, ctx.options.credentialSalt);
+    const found = await lookup(reads, request, ctx.options.credentialSalt, (key, entry) => foreignEntry(ctx, request, key, entry));
     if (found !== undefined) return found;
     const landed = watch.landed();
     return landed !== undefined && landed.kind !== 'stale-if-error' ? landed.stored : undefined;
@@ -261,7 +262,7 @@ async function passThrough(ctx: CacheContext, config: InternalAxiosRequestConfig
 
 /** RFC 9111 §4.4: a successful unsafe request invalidates the entries of the URLs it names. */
 async function invalidate(ctx: CacheContext, config: InternalAxiosRequestConfig, method: string, response: AxiosResponse): Promise<void> {
-  const request = await toCacheRequest(config, 'GET', undefined, ctx.options);
+  const request = await toCacheRequest(config, 'GET', undefined, ctx.options, (error) => keyError(ctx, config, error));
   if (request === undefined) return;
   await invalidateTargets(ctx, { ...request, method, policy: { ...request.policy, method } }, response.status, headerMapOf(response.headers));
 }
@@ -296,6 +297,26 @@ async function invalidateTargets(ctx: CacheContext, request: CacheRequest, statu
 /** ms on a monotonic clock, for durations (performance.now exists in Node and browsers). */
 function elapsedClock(): number {
   return performance.now();
+}
+
+/**
+ * An entry under this request's key that answers another URL or method (a colliding custom key, a
+ * value written by something else): a miss, replaced on the next store, counted and reported as
+ * every stored value the cache cannot use is.
+ */
+function foreignEntry(ctx: CacheContext, request: CacheRequest, key: string, entry: CacheEntry): void {
+  const error = new UnreadableValueError({
+    key,
+    collection: 'entry',
+    kind: 'foreign',
+    error: `it answers ${entry.method} ${entry.url}, not ${request.method} ${request.url}`,
+  });
+  ctx.reporter.error('get', error, key);
+}
+
+/** The `key` option gave no usable key: the request is not cached (as a throwing `filter` stores nothing), and it is reported. */
+function keyError(ctx: CacheContext, config: InternalAxiosRequestConfig, error: Error): void {
+  ctx.reporter.event({ type: 'error', operation: 'key', error, url: config.url, message: `key option gave no usable key; not caching ${config.url}: ${error.message}` });
 }
 
 /** How one caller cancels: its AbortSignal and/or its (deprecated) CancelToken. */

@@ -34,11 +34,17 @@ export class StoreWriteError extends AxiosStashError {
 }
 
 /**
- * The store answered but was busy (e.g. SQLite's write lock held by another process): the write was
- * skipped. Reported and counted like any failure, but it does not open the circuit breaker: the
- * store is up, and sending every request to the network would only multiply origin traffic.
+ * The store is up and refused this one write (too large for its bounds, or busy): the write was
+ * skipped. Reported and counted like any failure, but it does not open the circuit breaker:
+ * sending every request to the network would only multiply origin traffic. Stores (and limits such
+ * as a maximum body size) refusing a value should throw this, not a plain error.
  */
-export class StoreBusyError extends StoreWriteError {
+export class WriteRefusedError extends StoreWriteError {
+  override name = 'WriteRefusedError';
+}
+
+/** The store answered but was busy (e.g. SQLite's write lock held by another process): the write was skipped. */
+export class StoreBusyError extends WriteRefusedError {
   override name = 'StoreBusyError';
 }
 

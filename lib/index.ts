@@ -31,6 +31,7 @@ export {
   CacheOptionsError,
   StoreWriteError,
   StoreBusyError,
+  WriteRefusedError,
   StoreTimeoutError,
   UnreadableValueError,
   MissingDriverError,

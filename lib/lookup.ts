@@ -15,22 +15,41 @@ export interface StoredEntry {
  * the alias collection is consulted (lib/alias.ts): a redirect alias points at the final URL's key
  * (followed once), a Vary alias names the varying headers, from which the variant's key is derived.
  */
-export async function lookup(store: StoreReads, request: CacheRequest, salt: DigestSalt): Promise<StoredEntry | undefined> {
-  return find(store, request, request.key, false, salt);
+export async function lookup(
+  store: StoreReads,
+  request: CacheRequest,
+  salt: DigestSalt,
+  /** Told about an entry found under this request's key that answers another URL or method (a miss). */
+  onForeign: (key: string, entry: CacheEntry) => void = () => {},
+): Promise<StoredEntry | undefined> {
+  return find(store, request, request.key, false, salt, onForeign);
 }
 
-async function find(store: StoreReads, request: CacheRequest, key: string, redirected: boolean, salt: DigestSalt): Promise<StoredEntry | undefined> {
+async function find(
+  store: StoreReads,
+  request: CacheRequest,
+  key: string,
+  redirected: boolean,
+  salt: DigestSalt,
+  onForeign: (key: string, entry: CacheEntry) => void,
+): Promise<StoredEntry | undefined> {
   const direct = await store.get(key);
-  if (direct !== undefined) return answers(direct, request, redirected) ? { entry: direct, key } : undefined;
+  if (direct !== undefined) return usable(direct, key, request, redirected, onForeign);
 
   const alias = await store.getAlias(key);
   if (alias === undefined) return undefined;
   if (alias.kind === 'vary') {
     const variant = await variantKey(key, await varyDigests(request, alias.names, salt), alias.generation);
     const entry = await store.get(variant);
-    return entry !== undefined && answers(entry, request, redirected) ? { entry, key: variant } : undefined;
+    return entry === undefined ? undefined : usable(entry, variant, request, redirected, onForeign);
   }
-  return redirected ? undefined : find(store, request, alias.target, true, salt);
+  return redirected ? undefined : find(store, request, alias.target, true, salt, onForeign);
+}
+
+function usable(entry: CacheEntry, key: string, request: CacheRequest, redirected: boolean, onForeign: (key: string, entry: CacheEntry) => void): StoredEntry | undefined {
+  if (answers(entry, request, redirected)) return { entry, key };
+  onForeign(key, entry);
+  return undefined;
 }
 
 /**

@@ -53,7 +53,12 @@ export interface CacheOptions {
   ignoredParams?: string[];
   /** Request headers that split the key; `true` = all (credentials are handled by `keyCredentials`). @default [] */
   matchHeaders?: string[] | boolean;
-  /** Custom key function; its string is used as the key verbatim. */
+  /**
+   * Custom key function; its string is used as the key verbatim. One that throws or returns
+   * anything but a non-empty string leaves that request uncached (straight to the network, nothing
+   * read or stored) and is reported to `debug` (an `error` event, operation `key`), as a throwing
+   * `filter` is; the request never fails because of it.
+   */
   key?: (request: InternalAxiosRequestConfig) => string;
   /** Key requests carrying Authorization, Cookie or Proxy-Authorization by a salted digest of them. @default true */
   keyCredentials?: boolean;

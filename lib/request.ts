@@ -32,6 +32,8 @@ export async function toCacheRequest(
   method: string,
   overrides: CacheRequestOptions | undefined,
   options: ResolvedOptions,
+  /** Told why the `key` option gave no usable key (it threw, or returned no non-empty string). */
+  onKeyError: (error: Error) => void = () => {},
 ): Promise<CacheRequest | undefined> {
   const url = normaliseRequestUrl(config, options.ignoredParams);
   if (url === undefined) return undefined;
@@ -49,9 +51,13 @@ export async function toCacheRequest(
   const tags = overrides?.tags === undefined || overrides.tags.length === 0 ? undefined : [...new Set(overrides.tags)];
   const policy: PolicyRequest = { method, url, headers };
 
-  const custom = overrides?.key ?? options.key?.(config);
+  let custom = overrides?.key;
+  if (custom === undefined && options.key !== undefined) {
+    custom = customKey(options.key, config, onKeyError);
+    if (custom === undefined) return undefined;
+  }
   if (custom !== undefined) {
-    return { config, method, url, key: String(custom), keyParts: undefined, policy, settings, ttl, tags };
+    return { config, method, url, key: custom, keyParts: undefined, policy, settings, ttl, tags };
   }
   const body = method === 'GET' || method === 'HEAD' ? null : await bodyDigest(config.data, options.ignoredParams);
   if (body === undefined) return undefined;
@@ -64,6 +70,25 @@ export async function toCacheRequest(
     credentials: credentials === undefined ? null : await credentialDigest(credentials, options.credentialSalt),
   };
   return { config, method, url, key: await hashKey(keyParts), keyParts, policy, settings, ttl, tags };
+}
+
+/**
+ * The user's `key` function, handled as a `filter` is: one that throws or returns anything but a
+ * non-empty string caches nothing for this request (it goes to the network untouched, nothing is
+ * read or stored) and is reported; it never fails the request. Before, `null` keyed every URL as
+ * `'null'`, so one entry answered them all.
+ */
+function customKey(key: (config: InternalAxiosRequestConfig) => string, config: InternalAxiosRequestConfig, onKeyError: (error: Error) => void): string | undefined {
+  let value: unknown;
+  try {
+    value = key(config);
+  } catch (error) {
+    onKeyError(error instanceof Error ? error : new Error(String(error)));
+    return undefined;
+  }
+  if (typeof value === 'string' && value.length > 0) return value;
+  onKeyError(new TypeError(`the key option must return a non-empty string; got ${value === '' ? 'an empty string' : typeof value === 'string' ? value : String(value)}`));
+  return undefined;
 }
 
 /** The key another URL would have for the same request (redirect targets, invalidation). */

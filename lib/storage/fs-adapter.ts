@@ -28,6 +28,7 @@ import { pathToFileURL } from 'node:url';
 import { systemClock } from '../clock.js';
 import { CacheOptionsError } from '../errors.js';
 import { boolean, checkOptions, integer } from './factory-options.js';
+import { removeDeadWritersTemps } from './orphan-temps.js';
 
 export interface KeyvFileOptions {
   /** Directory holding the files (created on first write). */
@@ -85,6 +86,8 @@ export class KeyvFile extends EventEmitter {
   namespace?: string | undefined;
   readonly dir: string;
   #dirReady: Promise<void> | undefined;
+  /** Opening: temp files of writers that died mid-write are removed first (orphan-temps.ts). */
+  readonly #opened: Promise<void>;
 
   constructor(options: KeyvFileOptions) {
     super();
@@ -100,6 +103,15 @@ export class KeyvFile extends EventEmitter {
       fsync: boolean('KeyvFile.fsync', checked.fsync, false),
       staleTempMs: integer('KeyvFile.staleTempMs', checked.staleTempMs, 0, 10 * 60 * 1000),
     };
+    this.#opened = removeDeadWritersTemps(this.dir, TEMP_PREFIX).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Resolves once the store is open (its dead writers' temp files removed). */
+  opened(): Promise<void> {
+    return this.#opened;
   }
 
   /** The file that holds `key` (whether or not it exists). */
@@ -108,9 +120,16 @@ export class KeyvFile extends EventEmitter {
   }
 
   async get<Value = string>(key: string): Promise<Value | undefined> {
+    await this.#opened;
     const file = this.pathOf(key);
-    const parsed = await this.#readFile(file);
-    if (!parsed || parsed.header.key !== key) return undefined;
+    const text = await this.#readText(file);
+    if (text === undefined) return undefined;
+    const parsed = parseFile(text);
+    // A file under this key's name that is not one of ours for this key (no header line, another
+    // key): a SyntaxError, as Keyv's own deserializer throws for garbage, so keyvStorage reports it
+    // as an unreadable value (counted in stats().errors) instead of a silent miss.
+    if (!parsed) throw new SyntaxError('a cache file without its header line');
+    if (parsed.header.key !== key) throw new SyntaxError('a cache file whose header names another key');
     if (isExpired(parsed.header)) {
       // A concurrent writer may have just renamed a fresh file here; removing it only costs that
       // writer a miss, never a torn read.
@@ -136,6 +155,7 @@ export class KeyvFile extends EventEmitter {
     const expires = typeof lifetimeMs === 'number' && lifetimeMs > 0 && Number.isFinite(lifetimeMs) ? systemClock() + lifetimeMs : null;
     const data = `${FILE_MAGIC}${JSON.stringify({ key, expires })}\n${value}`;
     const file = this.pathOf(key);
+    await this.#opened;
     await this.#ensureDir();
     try {
       await this.#writeAtomic(file, data);
@@ -261,14 +281,18 @@ export class KeyvFile extends EventEmitter {
 
   /** The parsed file; undefined when it does not exist or is not one of ours. */
   async #readFile(file: string): Promise<{ header: FileHeader; value: string } | undefined> {
-    let text: string;
+    const text = await this.#readText(file);
+    return text === undefined ? undefined : parseFile(text);
+  }
+
+  /** The file's text; undefined when it does not exist. */
+  async #readText(file: string): Promise<string | undefined> {
     try {
-      text = await fs.readFile(file, 'utf8');
+      return await fs.readFile(file, 'utf8');
     } catch (error) {
       if (code(error) === 'ENOENT') return undefined;
       throw error;
     }
-    return parseFile(text);
   }
 
   /** Only the first line of a file (keys are short; values may be megabytes). */

@@ -1,6 +1,6 @@
 import { type AliasRecord, isAliasRecord } from '../alias.js';
 import type { CacheEntry } from '../entry.js';
-import { StoreBusyError, StoreTimeoutError, UnreadableValueError } from '../errors.js';
+import { StoreTimeoutError, UnreadableValueError, WriteRefusedError } from '../errors.js';
 import type { Reporter } from '../report.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { CacheStore, ListedEntry } from './contract.js';
@@ -203,9 +203,10 @@ export class GuardedStore {
 
   private failed(operation: string, error: unknown, key: string | undefined, probe: boolean): void {
     this.reporter.error(operation, error, key);
-    if (error instanceof UnreadableValueError || error instanceof StoreBusyError) {
-      // The store answered: with a value we cannot use (a data problem), or busy (contention under
-      // load). Neither is a store that is down, and skipping the store would only add origin traffic.
+    if (error instanceof UnreadableValueError || error instanceof WriteRefusedError) {
+      // The store answered: with a value we cannot use (a data problem), or refusing one write (too
+      // large, busy under load). Neither is a store that is down, and skipping the store would only
+      // add origin traffic.
       this.breaker.succeeded();
       return;
     }

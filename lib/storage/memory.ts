@@ -1,14 +1,14 @@
 import type { AliasRecord } from '../alias.js';
 import { systemClock } from '../clock.js';
 import type { CacheEntry } from '../entry.js';
-import { AxiosStashError, CacheOptionsError } from '../errors.js';
+import { CacheOptionsError, WriteRefusedError } from '../errors.js';
 import type { CacheStore, Eviction, ListedEntry } from './contract.js';
 import { checkOptions } from './factory-options.js';
 
 export interface MemoryStorageOptions {
   /** Most entries kept; the least recently used is evicted first. @default 1000 */
   maxEntries?: number;
-  /** Most bytes of bodies (plus a small per-entry overhead) kept; LRU eviction. @default unbounded */
+  /** Most bytes of bodies (plus a small per-entry overhead) kept; LRU eviction. @default 64 MiB (DEFAULT_MAX_BYTES) */
   maxBytes?: number;
 }
 
@@ -31,6 +31,12 @@ interface Slot<T> {
   size: number;
 }
 
+/**
+ * The default byte bound: without one, twenty 50 MB responses held 1.3 GB. 64 MiB is room for
+ * thousands of ordinary API responses (the entry count, 1000, usually binds first).
+ */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
 /** Rough bytes an entry holds beyond its body: URL, headers, bookkeeping. */
 const ENTRY_OVERHEAD = 512;
 
@@ -46,7 +52,7 @@ const ENTRY_OVERHEAD = 512;
 export function memoryStorage(options?: MemoryStorageOptions): MemoryStorage {
   const checked = checkOptions('memoryStorage', options, ['maxEntries', 'maxBytes']);
   const maxEntries = positiveInteger('memoryStorage.maxEntries', checked.maxEntries, 1000);
-  const maxBytes = positiveInteger('memoryStorage.maxBytes', checked.maxBytes, Infinity);
+  const maxBytes = positiveInteger('memoryStorage.maxBytes', checked.maxBytes, DEFAULT_MAX_BYTES);
   const entries = new Map<string, Slot<CacheEntry>>();
   const aliases = new Map<string, Slot<AliasRecord>>();
   /** The tag index: tag → keys of the entries stored with it (exact: kept in step with `entries`). */
@@ -110,7 +116,7 @@ export function memoryStorage(options?: MemoryStorageOptions): MemoryStorage {
       remove(key);
       const size = entry.body.byteLength + entry.url.length + ENTRY_OVERHEAD;
       // Larger than the whole budget: storing it would evict everything, so refuse (and be counted).
-      if (size > maxBytes) throw new AxiosStashError(`entry of ${size} bytes exceeds memoryStorage maxBytes (${maxBytes})`);
+      if (size > maxBytes) throw new WriteRefusedError(`entry of ${size} bytes exceeds memoryStorage maxBytes (${maxBytes})`);
       entries.set(key, { value: entry, deleteAt, size });
       bytes += size;
       for (const tag of entry.tags ?? []) {

@@ -62,7 +62,6 @@ export function createClusterClient(
   createCluster: CreateCluster,
   options: RedisClusterStorageOptions,
   socket: Record<string, unknown>,
-  commandOptions: Record<string, unknown> | undefined,
 ): RedisClientConnectionType {
   const defaults = options.defaults ?? {};
   const cluster = createCluster({
@@ -72,7 +71,6 @@ export function createClusterClient(
       disableOfflineQueue: true,
       socket: { ...socket, ...((defaults.socket as Record<string, unknown> | undefined) ?? {}) },
     },
-    ...(commandOptions === undefined ? {} : { commandOptions }),
   });
   healOnNodeErrors(cluster);
   return cluster;

@@ -17,10 +17,12 @@
  *   it is then "open" (KeyvRedis uses it as is), commands fail fast while it is not ready, and its
  *   reconnect strategy keeps retrying, so a Redis that comes back is used again without a restart.
  * - A command sent to a server that stops answering (paused, network partition) waits for TCP.
- *   Our guard (setupCache's `storeTimeout`) bounds every call the cache makes, so the request goes
- *   on; `commandTimeout` (node-redis 5 `commandOptions.timeout`) also drops the command from the
- *   client's queue. It is off by default: node-redis allocates an AbortSignal.timeout and its
- *   listeners per command, measured at about 13 µs of CPU per cache hit (~6% of a Redis hit).
+ *   Our guard (setupCache's `storeTimeout`, one budget per request) bounds what a request waits,
+ *   and its circuit breaker stops sending commands until a probe answers. There is no
+ *   `commandTimeout` option: node-redis 5's `commandOptions.timeout` clears the command's timer
+ *   once the command is written to the socket (@redis/client lib/client/commands-queue.js removes
+ *   the timeout listener as it yields the command for writing), so a paused server's commands are never dropped
+ *   (they stay queued until it answers); an option claiming to drop them would not.
  * - node-redis parses `url` only when it connects (createClient throws a bare TypeError
  *   `Invalid URL` / `Invalid protocol` for a bad one): we check it up front, as it does (WHATWG URL,
  *   `redis:` or `rediss:`, a numeric database path), to throw a CacheOptionsError instead.
@@ -54,12 +56,6 @@ export interface RedisStorageOptions {
   namespace?: string;
   /** Limit (ms) of each connection attempt. Default 2000. */
   connectTimeout?: number;
-  /**
-   * Limit (ms) of each command inside the Redis client, which then drops it from its queue.
-   * Default: none (setupCache's `storeTimeout` already bounds every cache call; this costs about
-   * 13 µs per command). Not with `client` (configure the client itself).
-   */
-  commandTimeout?: number;
   /** Also told about every unreadable stored value (each read of one rejects with UnreadableValueError). */
   onInvalid?: KeyvStorageOptions['onInvalid'];
   /**
@@ -86,7 +82,7 @@ type RedisModule = {
   createCluster: (options: Record<string, unknown>) => RedisClientConnectionType;
 };
 
-const KNOWN = ['url', 'client', 'namespace', 'connectTimeout', 'commandTimeout', 'onInvalid', 'cluster', 'coordinate', 'coordinateTimeout'] as const;
+const KNOWN = ['url', 'client', 'namespace', 'connectTimeout', 'onInvalid', 'cluster', 'coordinate', 'coordinateTimeout'] as const;
 
 /** Letters, digits, `_ . -`: no `:` (would nest inside another namespace) and no SCAN glob characters. */
 const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -118,7 +114,7 @@ function isRedisClient(value: unknown): value is RedisClientConnectionType {
 }
 
 /**
- * @throws CacheOptionsError for a bad or unknown option (or `url`/`commandTimeout` next to `client`,
+ * @throws CacheOptionsError for a bad or unknown option (or `url`/`cluster` next to `client`,
  * which would be ignored); MissingDriverError when @keyv/redis is not installed.
  */
 export function redisStorage(options?: RedisStorageOptions): KeyvStorage {
@@ -127,7 +123,7 @@ export function redisStorage(options?: RedisStorageOptions): KeyvStorage {
   if (given !== undefined && !isRedisClient(given)) {
     throw new CacheOptionsError('redisStorage.client', 'a node-redis client (createClient() from @keyv/redis or redis)', given);
   }
-  for (const name of ['url', 'commandTimeout', 'cluster'] as const) {
+  for (const name of ['url', 'cluster'] as const) {
     if (given !== undefined && checked[name] !== undefined) {
       throw new CacheOptionsError(`redisStorage.${name}`, 'left out when `client` is given (configure the client instead)', checked[name]);
     }
@@ -144,20 +140,17 @@ export function redisStorage(options?: RedisStorageOptions): KeyvStorage {
   const url = redisUrl(checked.url);
   const namespace = matching('redisStorage.namespace', checked.namespace, NAMESPACE_PATTERN, 'axios-stash');
   const connectTimeout = integer('redisStorage.connectTimeout', checked.connectTimeout, 1, 2000);
-  const commandTimeout = integer('redisStorage.commandTimeout', checked.commandTimeout, 1);
   const onInvalid = optionalFunction('redisStorage.onInvalid', checked.onInvalid);
   const { default: KeyvRedis, createClient, createCluster } = loadDriver<RedisModule>('@keyv/redis', 'redisStorage');
 
-  const commandOptions = commandTimeout === undefined ? undefined : { timeout: commandTimeout };
   const client =
     given ??
     (cluster !== undefined
-      ? createClusterClient(createCluster, cluster, { connectTimeout, reconnectStrategy }, commandOptions)
+      ? createClusterClient(createCluster, cluster, { connectTimeout, reconnectStrategy })
       : createClient({
           url,
           disableOfflineQueue: true,
           socket: { connectTimeout, reconnectStrategy },
-          ...(commandOptions === undefined ? {} : { commandOptions }),
         }));
   // node-redis emits 'error' on every failed (re)connection attempt; an EventEmitter 'error' with
   // no listener would crash the process. KeyvRedis listens too, but only from its constructor on.

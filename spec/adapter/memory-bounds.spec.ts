@@ -22,6 +22,7 @@ async function keysOf(store: ReturnType<typeof memoryStorage>) {
 }
 
 describe('memory storage: bounded, LRU, expiring', () => {
+  const ctx = useServer();
   it('holds at most maxEntries, evicting the least recently used', async () => {
     const store = memoryStorage({ maxEntries: 3 });
     for (const k of ['a', 'b', 'c']) await store.set(k, entry(k), 60_000);
@@ -37,6 +38,29 @@ describe('memory storage: bounded, LRU, expiring', () => {
     expect(store.size).to.equal(1000);
     expect(await store.get('k0')).to.equal(undefined);
     expect(await store.get('k1099')).to.not.equal(undefined);
+  });
+
+  it('defaults to 64 MiB of bodies: twenty 8 MiB entries keep the newest fitting ones', async () => {
+    const store = memoryStorage();
+    const MiB = 1024 * 1024;
+    for (let i = 0; i < 20; i++) await store.set(`k${i}`, entry(`u${i}`, 8 * MiB), 60_000);
+    expect(store.size).to.equal(7);
+    expect(await store.get('k19')).to.not.equal(undefined);
+    expect(await store.get('k12')).to.equal(undefined);
+  });
+
+  it('a refused entry does not open the circuit breaker: the store still caches what fits', async () => {
+    const server = ctx.server;
+    server.route('/huge', (_req, res) => void res.writeHead(200, { 'cache-control': 'max-age=60' }).end(Buffer.alloc(6000)));
+    server.route('/small', (_req, res) => void res.writeHead(200, { 'cache-control': 'max-age=60' }).end('small'));
+    const api = setupCache(axios.create({ baseURL: server.url }), { storage: memoryStorage({ maxBytes: 5000 }) });
+    await api.get('/huge');
+    await api.cache.idle();
+    expect(api.cache.stats().errors).to.equal(1);
+    expect(api.cache.health().ok).to.equal(true);
+    await api.get('/small');
+    await api.cache.idle();
+    expect((await api.get('/small')).cached).to.equal(true);
   });
 
   it('holds at most maxBytes', async () => {
