@@ -74,6 +74,10 @@ export interface StoreExtension {
   beforeSet?(storeKey: string, entry: CacheEntry, lifetime: number): Promise<void>;
   /** Runs after an entry was written: enforces size limits; resolves what it evicted. */
   afterSet?(storeKey: string): Promise<Eviction[]>;
+  /** Runs after clear(): removes what the extension keeps beside the entries. */
+  afterClear?(): Promise<void>;
+  /** The Keyv store's own iterator pages safely while entries are deleted (Redis SCAN): list() streams through it. */
+  safeIteration?: boolean;
 }
 
 export interface KeyvStorageOptions {
@@ -228,6 +232,7 @@ class KeyvBackedStore implements KeyvStorage {
     const seq = this.#errorSeq;
     await keyv.clear();
     this.#assertNoErrorSince(seq, 'clear');
+    await this.#extension.afterClear?.();
   }
 
   /**
@@ -258,6 +263,14 @@ class KeyvBackedStore implements KeyvStorage {
       const prefix = keyv.useKeyPrefix && keyv.namespace ? `${keyv.namespace}:` : '';
       for await (const [key, raw] of this.#extension.scan(prefix + ENTRY_PREFIX)) {
         const listed = await this.#listed(key.slice(prefix.length + ENTRY_PREFIX.length), raw, now);
+        if (listed !== undefined) yield listed;
+      }
+      return;
+    }
+    if (this.#extension.safeIteration === true) {
+      for await (const [key, raw] of this.#scan()) {
+        if (!key.startsWith(ENTRY_PREFIX)) continue;
+        const listed = await this.#listed(key.slice(ENTRY_PREFIX.length), raw, now);
         if (listed !== undefined) yield listed;
       }
       return;

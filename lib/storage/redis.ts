@@ -36,10 +36,11 @@ import { Keyv } from 'keyv';
 import { CacheOptionsError } from '../errors.js';
 import { loadDriver } from './driver.js';
 import { boolean, checkOptions, integer, matching, optionalFunction } from './factory-options.js';
-import { keyvStorage, type KeyvStorage, type KeyvStorageOptions } from './keyv-storage.js';
+import { keyvBackedStorage, type KeyvStorage, type KeyvStorageOptions } from './keyv-storage.js';
 import { keyvSerialization } from './kv-wire-format.js';
 import { checkClusterOptions, createClusterClient, isClusterClient, type RedisClusterStorageOptions } from './redis-cluster.js';
 import { redisLeases } from './redis-leases.js';
+import { redisTagIndex } from './redis-tags.js';
 
 export type { RedisClusterStorageOptions } from './redis-cluster.js';
 
@@ -190,14 +191,19 @@ export function redisStorage(options?: RedisStorageOptions): KeyvStorage {
     else events.once('ready', done);
   });
   const leases = coordinate ? redisLeases(client, namespace) : undefined;
-  const storage = keyvStorage(firstConnection, {
-    onInvalid,
-    // A client we created is ours to close; a client we were given stays open for its owner.
-    close: async (k) => {
-      await leases?.closeLeases();
-      if (given === undefined) await k.disconnect();
+  const { clearTags, ...tagIndex } = redisTagIndex(client, namespace, firstConnection);
+  const storage = keyvBackedStorage(
+    firstConnection,
+    {
+      onInvalid,
+      // A client we created is ours to close; a client we were given stays open for its owner.
+      close: async (k) => {
+        await leases?.closeLeases();
+        if (given === undefined) await k.disconnect();
+      },
     },
-  });
+    { extension: { ...tagIndex, afterClear: clearTags } },
+  );
   if (leases === undefined) return storage;
   const { closeLeases: _internal, ...methods } = leases;
   return Object.assign(storage, methods, { coordinateTimeout });

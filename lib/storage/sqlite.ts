@@ -24,11 +24,12 @@
  */
 import { Keyv } from 'keyv';
 import { CacheOptionsError, MissingDriverError } from '../errors.js';
-import { type BetterSqliteModule, KeyvBetterSqlite, openBetterSqlite } from './better-sqlite-store.js';
+import { type BetterSqliteModule, KeyvBetterSqlite, openBetterSqlite, type SqliteDatabase, type SqliteStatement } from './better-sqlite-store.js';
 import { loadDriver, loadInstalledDriver } from './driver.js';
 import { checkOptions, integer, matching, nonEmptyString, optionalFunction } from './factory-options.js';
-import { keyvBackedStorage, keyvStorage, type KeyvStorage, type KeyvStorageOptions } from './keyv-storage.js';
+import { keyvBackedStorage, type KeyvStorage, type KeyvStorageOptions } from './keyv-storage.js';
 import { keyvSerialization } from './kv-wire-format.js';
+import { type SqlLimits, type SqlRunner, sqliteExtension } from './sql-index.js';
 
 export type SqliteDriver = 'better-sqlite3' | '@keyv/sqlite';
 
@@ -50,6 +51,17 @@ export interface SqliteStorageOptions {
   table?: string;
   /** Also told about every unreadable stored value (each read of one rejects with UnreadableValueError). */
   onInvalid?: KeyvStorageOptions['onInvalid'];
+  /**
+   * Most entries kept: past it, the least recently written entries are evicted (each write checks
+   * a running total kept by triggers; nothing is scanned). Default: unbounded.
+   */
+  maxEntries?: number;
+  /**
+   * Most bytes of stored entries (bodies plus metadata) kept: past it, the least recently written
+   * entries are evicted. The file itself also holds aliases, the tag index and SQLite's free pages.
+   * Default: unbounded.
+   */
+  maxBytes?: number;
 }
 
 interface KeyvSqliteStore {
@@ -69,6 +81,7 @@ interface Settings {
   busyTimeout: number | undefined;
   table: string;
   onInvalid: KeyvStorageOptions['onInvalid'];
+  limits: SqlLimits;
 }
 
 /**
@@ -76,12 +89,16 @@ interface Settings {
  * for (or, without `driver`, both) is not installed or cannot load.
  */
 export function sqliteStorage(options?: SqliteStorageOptions): KeyvStorage {
-  const checked = checkOptions('sqliteStorage', options, ['path', 'driver', 'busyTimeout', 'table', 'onInvalid']);
+  const checked = checkOptions('sqliteStorage', options, ['path', 'driver', 'busyTimeout', 'table', 'onInvalid', 'maxEntries', 'maxBytes']);
   const settings: Settings = {
     path: nonEmptyString('sqliteStorage.path', checked.path, 'http-cache.sqlite'),
     busyTimeout: integer('sqliteStorage.busyTimeout', checked.busyTimeout, 0),
     table: matching('sqliteStorage.table', checked.table, TABLE_PATTERN, 'http_cache'),
     onInvalid: optionalFunction('sqliteStorage.onInvalid', checked.onInvalid),
+    limits: {
+      maxEntries: integer('sqliteStorage.maxEntries', checked.maxEntries, 1),
+      maxBytes: integer('sqliteStorage.maxBytes', checked.maxBytes, 1),
+    },
   };
   const driver = checked.driver;
   if (driver !== undefined && !DRIVERS.includes(driver)) {
@@ -96,7 +113,7 @@ export function sqliteStorage(options?: SqliteStorageOptions): KeyvStorage {
   throw new MissingDriverError('Install better-sqlite3 (or @keyv/sqlite) to use sqliteStorage: npm i better-sqlite3');
 }
 
-function betterSqliteStorage(Database: BetterSqliteModule, { path, busyTimeout = 20, table, onInvalid }: Settings): KeyvStorage {
+function betterSqliteStorage(Database: BetterSqliteModule, { path, busyTimeout = 20, table, onInvalid, limits }: Settings): KeyvStorage {
   if (busyTimeout > MAX_BLOCKING_BUSY_TIMEOUT) {
     throw new CacheOptionsError(
       'sqliteStorage.busyTimeout',
@@ -106,8 +123,10 @@ function betterSqliteStorage(Database: BetterSqliteModule, { path, busyTimeout =
   }
   // Opened inside a promise: a file that cannot be opened makes every call reject (reported by
   // the guard), as with the other drivers, instead of throwing from the factory.
+  let database: SqliteDatabase | undefined;
   const ready = (async () => {
     const store = new KeyvBetterSqlite(openBetterSqlite(Database, path, table, busyTimeout), table, busyTimeout);
+    database = store.db;
     // No Keyv serializer: the adapter stores Keyv's { value, expires } as columns and the value as
     // it is (bytes for entries). Keyv hands strings to `deserialize` and anything else back as is,
     // so rows @keyv/sqlite wrote (our text layout, or Keyv's JSON) still read.
@@ -115,10 +134,33 @@ function betterSqliteStorage(Database: BetterSqliteModule, { path, busyTimeout =
   })();
   // inProcess: a synchronous driver answers before any time-out timer could fire, so racing one
   // would only add a timer to every hit (lib/storage/contract.ts).
-  return keyvBackedStorage(ready, { onInvalid }, { bytes: true, inProcess: true });
+  const extension = sqliteExtension(
+    ready.then(() => betterSqliteRunner(database!)),
+    table,
+    `${NAMESPACE}:`,
+    // The adapter's row layout (better-sqlite-store.ts): `wrapped` rows are Keyv's { value, expires }.
+    (row) => (row.wrapped === 1 ? { value: row.value, expires: row.expires ?? undefined } : row.value),
+    'value, expires, wrapped',
+    limits,
+  );
+  return keyvBackedStorage(ready, { onInvalid }, { bytes: true, inProcess: true, extension });
 }
 
-function keyvSqliteStorage({ KeyvSqlite }: KeyvSqliteModule, { path, busyTimeout = 5000, table, onInvalid }: Settings): KeyvStorage {
+/** Statements through better-sqlite3, prepared once each (it answers within the call). */
+function betterSqliteRunner(db: SqliteDatabase): SqlRunner {
+  const statements = new Map<string, SqliteStatement>();
+  const prepared = (sql: string): SqliteStatement => {
+    let statement = statements.get(sql);
+    if (statement === undefined) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+  return {
+    all: async (sql, params = []) => prepared(sql).all(...params) as Array<Record<string, unknown>>,
+    run: async (sql, params = []) => void prepared(sql).run(...params),
+  };
+}
+
+function keyvSqliteStorage({ KeyvSqlite }: KeyvSqliteModule, { path, busyTimeout = 5000, table, onInvalid, limits }: Settings): KeyvStorage {
   const store = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout, table, iterationLimit: 100 });
   const keyv = new Keyv({ store, namespace: NAMESPACE, throwOnErrors: true, ...keyvSerialization });
   // WAL: readers never wait for a writer, and writers from many processes queue on busyTimeout.
@@ -134,5 +176,10 @@ function keyvSqliteStorage({ KeyvSqlite }: KeyvSqliteModule, { path, busyTimeout
     }
     return keyv;
   })();
-  return keyvStorage(ready, { onInvalid });
+  const runner: SqlRunner = {
+    all: async (sql, params = []) => (await store.query(sql, ...params)) as Array<Record<string, unknown>>,
+    run: async (sql, params = []) => void (await store.query(sql, ...params)),
+  };
+  const extension = sqliteExtension(ready.then(() => runner), table, `${NAMESPACE}:`, (row) => row.value, 'value', limits);
+  return keyvBackedStorage(ready, { onInvalid }, { extension });
 }
