@@ -74,6 +74,8 @@ export interface StoreExtension {
   beforeSet?(storeKey: string, entry: CacheEntry, lifetime: number): Promise<void>;
   /** Runs after an entry was written: enforces size limits; resolves what it evicted. */
   afterSet?(storeKey: string): Promise<Eviction[]>;
+  /** Runs after an entry or alias was deleted (`entry:<key>`, `alias:<key>`). */
+  afterDelete?(storeKey: string): Promise<void>;
   /** Runs after clear(): removes what the extension keeps beside the entries. */
   afterClear?(): Promise<void>;
   /** The Keyv store's own iterator pages safely while entries are deleted (Redis SCAN): list() streams through it. */
@@ -204,6 +206,7 @@ class KeyvBackedStore implements KeyvStorage {
   async delete(key: string): Promise<void> {
     this.#decoded.forget(key);
     await this.#remove(ENTRY_PREFIX + key);
+    await this.#extension.afterDelete?.(ENTRY_PREFIX + key);
   }
 
   async getAlias(key: string): Promise<AliasRecord | undefined> {
