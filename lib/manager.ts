@@ -241,10 +241,7 @@ class Manager implements CacheManager {
   private async *listing(filter: CompiledFilter, now: number): AsyncGenerator<CacheEntryInfo> {
     const store = this.ctx.store;
     if (filter.tag !== undefined && store.hasTagIndex) {
-      for await (const key of store.keysWithTag(filter.tag)) {
-        const entry = await store.get(key);
-        if (entry !== undefined) yield entryInfo(key, entry, entry.body.byteLength, now);
-      }
+      for await (const { key, entry, bytes } of store.listTagged(filter.tag)) yield entryInfo(key, entry, bytes, now);
       return;
     }
     if (store.canList) {

@@ -93,11 +93,11 @@ export interface CacheStore {
    */
   list?(): AsyncIterable<ListedEntry>;
   /**
-   * Keys of the entries stored with `tag` (CacheEntry.tags), from an index kept beside the entries,
-   * so that deleting by tag needs no full scan. May include keys that have since been deleted or
-   * stored again without the tag: the caller checks each entry.
+   * The stored, unexpired entries whose `tags` include `tag`, like list() (streamed, safe to delete
+   * while iterating), found from an index kept beside the entries so that deleting by tag needs no
+   * full scan. Only entries that carry the tag now: an index may keep stale keys, but this checks.
    */
-  keysWithTag?(tag: string): AsyncIterable<string>;
+  listTagged?(tag: string): AsyncIterable<ListedEntry>;
   /**
    * Subscribes to entries the store drops by itself to stay within a size limit (not to expiry or
    * deletes); resolves a function that unsubscribes. Used to publish `evict` events.

@@ -126,9 +126,9 @@ export class GuardedStore {
     return typeof this.store.list === 'function';
   }
 
-  /** True when the store keeps a tag index (CacheStore.keysWithTag). */
+  /** True when the store keeps a tag index (CacheStore.listTagged). */
   get hasTagIndex(): boolean {
-    return typeof this.store.keysWithTag === 'function';
+    return typeof this.store.listTagged === 'function';
   }
 
   /** The store's listing (CacheStore.list); each step is bounded by the bulk step time-out, a failure ends it (reported). */
@@ -136,9 +136,9 @@ export class GuardedStore {
     return this.#iterate('list', () => this.store.list!());
   }
 
-  /** Keys from the store's tag index (CacheStore.keysWithTag); a failure ends the listing (reported). */
-  keysWithTag(tag: string): AsyncIterableIterator<string> {
-    return this.#iterate('keysWithTag', () => this.store.keysWithTag!(tag));
+  /** Entries with a tag, from the store's tag index (CacheStore.listTagged); a failure ends the listing (reported). */
+  listTagged(tag: string): AsyncIterableIterator<ListedEntry> {
+    return this.#iterate('listTagged', () => this.store.listTagged!(tag));
   }
 
   async *#iterate<T>(operation: string, open: () => AsyncIterable<T>): AsyncIterableIterator<T> {

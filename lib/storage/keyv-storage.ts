@@ -54,7 +54,7 @@ export interface KeyvStorage extends CacheStore {
   /** Releases the Keyv (by default `keyv.disconnect()`, or the `close` option). Idempotent. */
   close(): Promise<void>;
   list(): AsyncIterable<ListedEntry>;
-  keysWithTag(tag: string): AsyncIterable<string>;
+  listTagged(tag: string): AsyncIterable<ListedEntry>;
   watchEvictions(listener: (eviction: Eviction) => void): () => void;
 }
 
@@ -291,16 +291,29 @@ class KeyvBackedStore implements KeyvStorage {
     }
   }
 
-  /** Keys of entries stored with `tag`: from the backend's index, else by reading every entry's metadata. */
-  async *keysWithTag(tag: string): AsyncGenerator<string> {
-    if (this.#extension.keysWithTag !== undefined) {
-      for await (const key of this.#extension.keysWithTag(tag)) {
-        if (key.startsWith(ENTRY_PREFIX)) yield key.slice(ENTRY_PREFIX.length);
-      }
+  /**
+   * Entries stored with `tag`: from the backend's index (each indexed key is read and checked:
+   * an index may hold keys stored again without the tag), else by reading every entry's metadata.
+   * Only metadata is decoded, and the hit path's memo of decoded entries is left alone.
+   */
+  async *listTagged(tag: string): AsyncGenerator<ListedEntry> {
+    if (this.#extension.keysWithTag === undefined) {
+      for await (const listed of this.list()) if (listed.entry.tags?.includes(tag)) yield listed;
       return;
     }
-    for await (const { key, entry } of this.list()) {
-      if (entry.tags?.includes(tag)) yield key;
+    // (Keyv's get answers nothing for an expired value.)
+    for await (const storeKey of this.#extension.keysWithTag(tag)) {
+      if (!storeKey.startsWith(ENTRY_PREFIX)) continue;
+      const key = storeKey.slice(ENTRY_PREFIX.length);
+      let raw: unknown;
+      try {
+        raw = await this.#read('entry', key);
+      } catch (error) {
+        if (error instanceof UnreadableValueError) continue;
+        throw error;
+      }
+      const head = raw === undefined ? undefined : decodeEntryHead(raw);
+      if (head !== undefined && head.entry.tags?.includes(tag)) yield { key, entry: head.entry, bytes: head.bytes };
     }
   }
 

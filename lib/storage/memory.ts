@@ -20,7 +20,7 @@ export interface MemoryStorage extends CacheStore {
   /** Drops expired entries and aliases (they are also dropped when read); resolves how many went. */
   prune(): Promise<number>;
   list(): AsyncIterable<ListedEntry>;
-  keysWithTag(tag: string): AsyncIterable<string>;
+  listTagged(tag: string): AsyncIterable<ListedEntry>;
   watchEvictions(listener: (eviction: Eviction) => void): () => void;
 }
 
@@ -159,8 +159,12 @@ export function memoryStorage(options?: MemoryStorageOptions): MemoryStorage {
         if (slot.deleteAt > now) yield { key, entry: slot.value, bytes: slot.value.body.byteLength };
       }
     },
-    async *keysWithTag(tag) {
-      yield* [...(tagged.get(tag) ?? [])];
+    async *listTagged(tag) {
+      const now = systemClock();
+      for (const key of [...(tagged.get(tag) ?? [])]) {
+        const slot = entries.get(key);
+        if (slot !== undefined && slot.deleteAt > now) yield { key, entry: slot.value, bytes: slot.value.body.byteLength };
+      }
     },
     watchEvictions(listener) {
       evictionListeners.add(listener);
