@@ -12,26 +12,32 @@ const input = {
   // The store conformance suite: Node only (node:assert, node:test), no test library at runtime.
   testing: 'lib/testing.ts',
 };
+// The `axios-stash` executable (package.json `bin`): built with the entries so it shares their
+// chunks and imports a backend's entry (and so its driver) only when --store names it. It gets
+// no declarations: it is not part of the public type surface.
+const withCli = { ...input, cli: 'lib/cli/main.ts' };
+const shebang = (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : '');
 
 // Drivers, axios and node builtins stay external. devalue is ESM-only, so the CommonJS build
 // bundles it (require() of an ES module needs Node >= 20.19); the ESM build imports it.
 const alwaysExternal = (id) =>
-  id === 'axios' || id === 'keyv' || id === 'debug' || id.startsWith('@keyv/') || id.startsWith('node:') || id === 'sqlite3';
+  id === 'axios' || id === 'keyv' || id === 'debug' || id.startsWith('@keyv/') || id.startsWith('node:') || id === 'sqlite3' ||
+  id === 'commander' || id === 'cli-progress';
 
 const tsPlugin = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false });
 
 export default [
   {
-    input,
+    input: withCli,
     external: (id) => alwaysExternal(id) || id === 'devalue',
     plugins: [tsPlugin()],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true },
+    output: { dir: 'dist', format: 'es', banner: shebang, entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true },
   },
   {
-    input,
+    input: withCli,
     external: alwaysExternal,
     plugins: [nodeResolve({ exportConditions: ['import', 'default'] }), tsPlugin()],
-    output: { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named', interop: 'auto' },
+    output: { dir: 'dist', format: 'cjs', banner: shebang, entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named', interop: 'auto' },
   },
   {
     input,

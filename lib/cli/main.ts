@@ -1,0 +1,13 @@
+/**
+ * The `axios-stash` executable (package.json `bin`, built to dist/cli.mjs with a shebang).
+ * Not part of the library's API: nothing here is exported from any package entry.
+ */
+import { runCli } from './program.js';
+
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, now: Date.now }).then((code) => {
+  process.exitCode = code;
+  // Every store is closed by now, so the process normally ends at once. A driver handle that
+  // outlives close() (a Redis client still reconnecting) must not keep a script waiting: the
+  // timer is unref'd, so it fires only if something else is still holding the process open.
+  setTimeout(() => process.exit(code), 1000).unref();
+});
