@@ -9,5 +9,5 @@ runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, 
   // Every store is closed by now, so the process normally ends at once. A driver handle that
   // outlives close() (a Redis client still reconnecting) must not keep a script waiting: the
   // timer is unref'd, so it fires only if something else is still holding the process open.
-  setTimeout(() => process.exit(code), 1000).unref();
+  setTimeout(() => process.exit(code), 100).unref();
 });

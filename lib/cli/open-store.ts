@@ -38,7 +38,7 @@ const PROBE_KEY = '0'.repeat(64);
 /** Bulk operations (clear, prune, a scan) on a big store take long; the store already answered the probe. */
 const OPERATION_TIMEOUT_MS = 10 * 60_000;
 /** close() of a client that never connected may not settle: the process must still end. */
-const CLOSE_GRACE_MS = 1000;
+const CLOSE_GRACE_MS = 500;
 
 export async function openStore(spec: StoreSpec, options: OpenOptions): Promise<OpenedCache> {
   await mustExist(spec);
