@@ -23,6 +23,8 @@ export interface OpenedCache {
   readonly label: string;
   /** Store errors reported since it was opened (each an operation and a message). */
   readonly failures: readonly string[];
+  /** Stored values read since it was opened that are not entries of this format (skipped, not failures: `prune` removes them). */
+  readonly unreadable: number;
   /** Bytes the store occupies on disk (SQLite file and its WAL, the file store's directory); undefined for Redis. */
   diskBytes(): Promise<number | undefined>;
   close(): Promise<void>;
@@ -45,17 +47,24 @@ export async function openStore(spec: StoreSpec, options: OpenOptions): Promise<
   const store = await createStore(spec, options);
   await probe(store, spec, options.connectTimeout);
   const failures: string[] = [];
+  let unreadable = 0;
   const api = setupCache(axios.create(), {
     storage: store,
     storeTimeout: OPERATION_TIMEOUT_MS,
     debug: (event) => {
-      if (event.type === 'error') failures.push(event.message);
+      if (event.type !== 'error') return;
+      // Another format version or a damaged value is the store answering, not failing.
+      if ((event.error as Error | undefined)?.name === 'UnreadableValueError') unreadable++;
+      else failures.push(event.message);
     },
   });
   return {
     cache: cacheFromManager(api.cache),
     label: spec.label,
     failures,
+    get unreadable() {
+      return unreadable;
+    },
     diskBytes: () => diskBytes(spec),
     close: () => closeWithin(() => api.cache.close(), CLOSE_GRACE_MS),
   };

@@ -164,6 +164,9 @@ async function withStore(options: GlobalOptions, io: CliIo, body: (ctx: CommandC
   const progress = createProgress(io.stderr, options.progress);
   try {
     const code = await body({ store, io, json: options.json, progress });
+    if (store.unreadable > 0) {
+      io.stderr.write(`axios-stash: note: ${store.unreadable} stored ${store.unreadable === 1 ? 'value' : 'values'} could not be read (another format version, or damaged) and ${store.unreadable === 1 ? 'was' : 'were'} skipped; \`prune\` removes them\n`);
+    }
     // The manager never throws for a store failure (a cache must not fail requests): it reports
     // it. Here a reported failure means the answer above may be incomplete, so it is an error.
     if (store.failures.length > 0) {

@@ -128,8 +128,13 @@ for (const backend of backends) {
       expect(JSON.parse(again.stdout)).to.deep.equal({ removed: 0 });
     });
 
-    it('prune removes unreadable entries and keeps the readable ones', async () => {
+    it('an unreadable entry is skipped by ls with a note (exit 0); prune removes it and keeps the readable ones', async () => {
       await keyvRaw.write(t.cache.storage, 'keyv', 'entry', 'f'.repeat(64), 'not an entry of ours');
+      const listed = await t.cli('ls', '--json');
+      expect(listed.code, listed.stderr).to.equal(0);
+      expect(JSON.parse(listed.stdout)).to.have.length(ROUTES.length);
+      expect(listed.stderr).to.include('1 stored value could not be read').and.include('`prune` removes them');
+
       const pruned = await t.cli('prune', '--json');
       expect(pruned.code, pruned.stderr).to.equal(0);
       expect(JSON.parse(pruned.stdout)).to.deep.equal({ removed: 1 });
