@@ -31,6 +31,8 @@ export interface EntrySelection {
   olderThan?: string;
   /** Only entries past their freshness. */
   expired?: boolean;
+  /** Only entries of this request method (uppercase). */
+  method?: string;
 }
 
 export interface FoundEntry {
@@ -47,6 +49,8 @@ export interface CliCache {
   deleteKeys(keys: readonly string[]): Promise<number>;
   /** Removes every entry the cache holds for this URL (all methods and variants it can find). */
   deleteUrl(url: string): Promise<number>;
+  /** Removes every entry the selection matches; resolves how many went. */
+  deleteMatching(selection: EntrySelection): Promise<number>;
   prune(): Promise<number>;
   clear(): Promise<void>;
   close(): Promise<void>;

@@ -1,58 +1,27 @@
 /**
- * CliCache over `api.cache`.
- *
- * INTERIM: written against today's manager (keys() + get()) until the CacheManager of issue 11
- * (entries(filter), delete(target) → count, getEntry) lands; then each method is one call.
+ * CliCache over `api.cache` (CacheManager): each method is one manager call, so the CLI removes
+ * and lists exactly what the library's own API would (aliases, Vary variants, the tag index).
  */
-import { parseDuration } from '../duration.js';
-import type { CacheManager } from '../manager.js';
-import { compileUrlPattern } from '../url-pattern.js';
-import { tagsOf, type CliCache, type EntryInfo, type EntrySelection, type FoundEntry } from './cache-api.js';
+import type { CacheEntryFilter, CacheManager } from '../manager.js';
+import { tagsOf, type CliCache, type EntrySelection, type FoundEntry } from './cache-api.js';
 
-export function cacheFromManager(manager: CacheManager, now: () => number = Date.now): CliCache {
+/** Store keys are SHA-256 hex; anything else handed to find() is a URL. */
+const KEY = /^[0-9a-f]{64}$/;
+
+export function cacheFromManager(manager: CacheManager): CliCache {
   return {
-    async *entries(selection: EntrySelection = {}): AsyncIterable<EntryInfo> {
-      const matches = selects(selection, now());
-      for await (const key of manager.keys()) {
-        const entry = await manager.get(key);
-        if (entry === undefined) continue;
-        const info: EntryInfo = {
-          key,
-          method: entry.method,
-          url: entry.url,
-          status: entry.status,
-          bytes: entry.body.byteLength,
-          createdAt: entry.createdAt,
-          expiresAt: entry.expiresAt,
-          stale: entry.expiresAt <= now(),
-          tags: tagsOf(entry),
-        };
-        if (matches(info)) yield info;
-      }
+    entries: (selection) => manager.entries(toFilter(selection)),
+    async find(urlOrKey, method): Promise<FoundEntry | undefined> {
+      // A URL is looked up as the library would for a request of `method` without credentials;
+      // the response carries the key of the entry that answered (a Vary variant's, a redirect's target).
+      const key = KEY.test(urlOrKey) ? urlOrKey : (await manager.get(urlOrKey, { method }))?.cache?.key;
+      if (key === undefined) return undefined;
+      const entry = await manager.getEntry(key);
+      return entry && { key, entry, tags: tagsOf(entry) };
     },
-    async find(urlOrKey: string, method: string): Promise<FoundEntry | undefined> {
-      if (!urlOrKey.includes('://')) {
-        const entry = await manager.get(urlOrKey);
-        return entry && { key: urlOrKey, entry, tags: tagsOf(entry) };
-      }
-      for await (const key of manager.keys()) {
-        const entry = await manager.get(key);
-        if (entry && entry.method === method && entry.url === urlOrKey) return { key, entry, tags: tagsOf(entry) };
-      }
-      return undefined;
-    },
-    async deleteKeys(keys: readonly string[]): Promise<number> {
-      let n = 0;
-      for (const key of keys) {
-        if ((await manager.get(key)) !== undefined && (await manager.delete(key))) n++;
-      }
-      return n;
-    },
-    async deleteUrl(url: string): Promise<number> {
-      const keys: string[] = [];
-      for await (const info of this.entries({})) if (info.url === url) keys.push(info.key);
-      return this.deleteKeys(keys);
-    },
+    deleteKeys: (keys) => manager.delete(keys),
+    deleteUrl: (url) => manager.delete(url),
+    deleteMatching: (selection) => manager.delete(toFilter(selection) ?? {}),
     prune: () => manager.prune(),
     clear: async () => {
       await manager.clear();
@@ -61,13 +30,14 @@ export function cacheFromManager(manager: CacheManager, now: () => number = Date
   };
 }
 
-function selects(selection: EntrySelection, now: number): (info: EntryInfo) => boolean {
-  const pattern = selection.pattern === undefined ? undefined : compileUrlPattern('pattern', selection.pattern);
-  const olderThan = selection.olderThan === undefined ? undefined : parseDuration('--older-than', selection.olderThan);
-  return (info) =>
-    (pattern === undefined || pattern.matches(info.url)) &&
-    (selection.tag === undefined || info.tags.includes(selection.tag)) &&
-    (selection.status === undefined || selection.status.includes(info.status)) &&
-    (olderThan === undefined || info.createdAt <= now - olderThan) &&
-    (selection.expired !== true || info.stale);
+function toFilter(selection: EntrySelection | undefined): CacheEntryFilter | undefined {
+  if (selection === undefined) return undefined;
+  const filter: CacheEntryFilter = {};
+  if (selection.pattern !== undefined) filter.pattern = selection.pattern;
+  if (selection.tag !== undefined) filter.tag = selection.tag;
+  if (selection.status !== undefined) filter.status = selection.status;
+  if (selection.olderThan !== undefined) filter.olderThan = selection.olderThan;
+  if (selection.expired === true) filter.expired = true;
+  if (selection.method !== undefined) filter.method = selection.method;
+  return filter;
 }

@@ -25,6 +25,8 @@ export interface OpenedCache {
   readonly failures: readonly string[];
   /** Stored values read since it was opened that are not entries of this format (skipped, not failures: `prune` removes them). */
   readonly unreadable: number;
+  /** Calls `listener` for each entry removed (progress of a long removal). */
+  onRemoved(listener: () => void): void;
   /** Bytes the store occupies on disk (SQLite file and its WAL, the file store's directory); undefined for Redis. */
   diskBytes(): Promise<number | undefined>;
   close(): Promise<void>;
@@ -48,15 +50,11 @@ export async function openStore(spec: StoreSpec, options: OpenOptions): Promise<
   await probe(store, spec, options.connectTimeout);
   const failures: string[] = [];
   let unreadable = 0;
-  const api = setupCache(axios.create(), {
-    storage: store,
-    storeTimeout: OPERATION_TIMEOUT_MS,
-    debug: (event) => {
-      if (event.type !== 'error') return;
-      // Another format version or a damaged value is the store answering, not failing.
-      if ((event.error as Error | undefined)?.name === 'UnreadableValueError') unreadable++;
-      else failures.push(event.message);
-    },
+  const api = setupCache(axios.create(), { storage: store, storeTimeout: OPERATION_TIMEOUT_MS });
+  api.cache.on('error', (event) => {
+    // Another format version or a damaged value is the store answering, not failing.
+    if ((event.error as Error | undefined)?.name === 'UnreadableValueError') unreadable++;
+    else failures.push(event.message);
   });
   return {
     cache: cacheFromManager(api.cache),
@@ -64,6 +62,9 @@ export async function openStore(spec: StoreSpec, options: OpenOptions): Promise<
     failures,
     get unreadable() {
       return unreadable;
+    },
+    onRemoved(listener) {
+      api.cache.on('invalidate', () => listener());
     },
     diskBytes: () => diskBytes(spec),
     close: () => closeWithin(() => api.cache.close(), CLOSE_GRACE_MS),

@@ -34,6 +34,7 @@ interface GlobalOptions {
 
 interface FilterOptions {
   tag?: string;
+  method?: string;
   status?: number[];
   olderThan?: string;
   expired?: boolean;
@@ -141,7 +142,8 @@ function withFilters(command: Command): Command {
     .option('--tag <tag>', 'only entries with this tag')
     .option('--status <codes>', 'only entries with these statuses (comma-separated)', statusList)
     .option('--older-than <duration>', 'only entries stored longer ago than this (30s, 5m, 2h, 7d)', duration)
-    .option('--expired', 'only entries past their freshness');
+    .option('--expired', 'only entries past their freshness')
+    .option('--method <method>', 'only entries of this request method', (m: string) => m.toUpperCase());
 }
 
 function filters(options: FilterOptions): Omit<EntrySelection, 'pattern'> {
@@ -150,6 +152,7 @@ function filters(options: FilterOptions): Omit<EntrySelection, 'pattern'> {
   if (options.status !== undefined) chosen.status = options.status;
   if (options.olderThan !== undefined) chosen.olderThan = options.olderThan;
   if (options.expired === true) chosen.expired = true;
+  if (options.method !== undefined) chosen.method = options.method;
   return chosen;
 }
 

@@ -16,6 +16,8 @@ import { backends, type CliBackend, type CliCacheUnderTest } from './backends.js
 import { requireBuiltCli, runCli, type CliResult } from './run-cli.js';
 
 const ROUTES = ['/users/1', '/users/2', '/posts/1', '/gone'];
+/** Tags the application gave (`cache: { tags }`). */
+const TAGS: Record<string, string[]> = { '/users/1': ['users', 'user:1'], '/users/2': ['users'] };
 
 /** A describe block with a fresh cache of `backend` per test, holding the four ROUTES. */
 function withFilledCache(backend: CliBackend) {
@@ -48,7 +50,7 @@ function withFilledCache(backend: CliBackend) {
   beforeEach(async () => {
     state.cache = backend.create();
     state.api = setupCache(axios.create({ baseURL: ctx.server.url, validateStatus: () => true }), { storage: state.cache.storage });
-    for (const path of ROUTES) await state.api.get(path);
+    for (const path of ROUTES) await state.api.get(path, TAGS[path] ? { cache: { tags: TAGS[path] } } : {});
     for (const path of ROUTES) expect(await state.cached(path), `${path} cached`).to.equal(true);
   });
 
@@ -77,8 +79,9 @@ for (const backend of backends) {
       expect(table.code, table.stderr).to.equal(0);
       const lines = table.stdout.trim().split('\n');
       expect(lines[0]).to.match(/^KEY\s+METHOD\s+STATUS\s+SIZE\s+AGE\s+EXPIRES\s+URL$/);
-      expect(lines.slice(1).map((l) => l.split(/\s+/).at(-1)).sort()).to.deep.equal(ROUTES.map(t.url).sort());
+      expect(lines.slice(1).map((l) => /\S+:\/\/\S+/.exec(l)?.[0]).sort()).to.deep.equal(ROUTES.map(t.url).sort());
       expect(lines.find((l) => l.endsWith('/gone'))).to.match(/^[0-9a-f]{12}\s+GET\s+404\s+16 B\s+\d+s\s+fresh \d+m\s/);
+      expect(lines.find((l) => l.includes('/users/1'))).to.match(/\/users\/1 {2}\[users, user:1\]$/);
 
       expect(json.code, json.stderr).to.equal(0);
       const entries = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
@@ -86,6 +89,7 @@ for (const backend of backends) {
       const gone = entries.find((e) => e.url === t.url('/gone'))!;
       expect(gone).to.include({ method: 'GET', status: 404, bytes: 16, stale: false });
       expect(gone.key).to.match(/^[0-9a-f]{64}$/);
+      expect(entries.find((e) => e.url === t.url('/users/1'))!.tags).to.have.members(['users', 'user:1']);
       expect(Date.parse(gone.expiresAt as string) - Date.parse(gone.createdAt as string)).to.be.within(295_000, 300_000);
 
       expect(users.code, users.stderr).to.equal(0);
@@ -128,12 +132,27 @@ for (const backend of backends) {
       expect(JSON.parse(again.stdout)).to.deep.equal({ removed: 0 });
     });
 
-    it('an unreadable entry is skipped by ls with a note (exit 0); prune removes it and keeps the readable ones', async () => {
-      await keyvRaw.write(t.cache.storage, 'keyv', 'entry', 'f'.repeat(64), 'not an entry of ours');
-      const listed = await t.cli('ls', '--json');
+    it('rm --tag removes the entries with that tag; ls --tag lists them', async () => {
+      const listed = await t.cli('ls', '--tag', 'users', '--json');
+      expect(urlsOf(listed)).to.deep.equal([t.url('/users/1'), t.url('/users/2')]);
+      const removed = await t.cli('rm', '--tag', 'users', '--json');
+      expect(removed.code, removed.stderr).to.equal(0);
+      expect(JSON.parse(removed.stdout)).to.deep.equal({ removed: 2 });
+      expect(await t.cached('/users/2')).to.equal(false);
+      expect(await t.cached('/posts/1')).to.equal(true);
+      const [again, none] = await Promise.all([t.cli('rm', '--tag', 'users'), t.cli('ls', '--tag', 'users')]);
+      expect(again.code).to.equal(1);
+      expect(none.code).to.equal(1);
+    });
+
+    it('an unreadable entry is skipped (ls exits 0; show says what it is); prune removes it and keeps the readable ones', async () => {
+      const garbage = 'f'.repeat(64);
+      await keyvRaw.write(t.cache.storage, 'keyv', 'entry', garbage, 'not an entry of ours');
+      const [listed, shown] = await Promise.all([t.cli('ls', '--json'), t.cli('show', garbage)]);
       expect(listed.code, listed.stderr).to.equal(0);
       expect(JSON.parse(listed.stdout)).to.have.length(ROUTES.length);
-      expect(listed.stderr).to.include('1 stored value could not be read').and.include('`prune` removes them');
+      expect(shown.code, shown.stderr).to.equal(1);
+      expect(shown.stderr).to.include('1 stored value could not be read').and.include('`prune` removes them');
 
       const pruned = await t.cli('prune', '--json');
       expect(pruned.code, pruned.stderr).to.equal(0);
@@ -152,7 +171,7 @@ for (const backend of backends) {
       const stats = await t.cli('stats', '--json');
       expect(stats.code, stats.stderr).to.equal(0);
       const counted = JSON.parse(stats.stdout) as Record<string, unknown>;
-      expect(counted).to.deep.include({ entries: 4, fresh: 4, stale: 0, bytes: 19 + 19 + 19 + 16, statuses: { 200: 3, 404: 1 }, methods: { GET: 4 } });
+      expect(counted).to.deep.include({ entries: 4, fresh: 4, stale: 0, bytes: 19 + 19 + 19 + 16, statuses: { 200: 3, 404: 1 }, methods: { GET: 4 }, tags: { users: 2, 'user:1': 1 } });
       if (backend.name === 'redis') expect(counted.diskBytes).to.equal(null);
       else expect(counted.diskBytes).to.be.a('number').above(0);
     });
@@ -162,12 +181,14 @@ for (const backend of backends) {
 describe('CLI options (on SQLite)', function () {
   const t = withFilledCache(backends.find((b) => b.name === 'sqlite')!);
 
-  it('ls --limit, --status and --older-than narrow the listing', async () => {
-    const [limited, byStatus, old] = await Promise.all([
+  it('ls --limit, --status, --older-than and --method narrow the listing', async () => {
+    const [limited, byStatus, old, head] = await Promise.all([
       t.cli('ls', '--limit', '1', '--json'),
       t.cli('ls', '--status', '404,410', '--json'),
       t.cli('ls', '--older-than', '1h', '--json'),
+      t.cli('ls', '--method', 'head', `${t.host}/users/*`),
     ]);
+    expect(head.code).to.equal(1);
     expect(JSON.parse(limited.stdout)).to.have.length(1);
     expect(urlsOf(byStatus)).to.deep.equal([t.url('/gone')]);
     expect(old.code).to.equal(1);

@@ -118,7 +118,10 @@ describe('CLI failures and exit codes', function () {
       writeFileSync(path, '');
       const result = await runCli(['ls', '--store', `sqlite:${path}`], { nodeArgs: ['--require', join(root, 'spec/storage/fixtures/hide-drivers.cjs')] });
       expect(result.code).to.equal(4);
-      expect(result.stderr).to.include('npm i @keyv/sqlite');
+      expect(result.stderr).to.include('npm i better-sqlite3');
+      const redis = await runCli(['ls', '--store', 'redis://127.0.0.1:6379'], { nodeArgs: ['--require', join(root, 'spec/storage/fixtures/hide-drivers.cjs')] });
+      expect(redis.code).to.equal(4);
+      expect(redis.stderr).to.include('npm i @keyv/redis');
     });
 
     it('the bin loads only the driver of the store it is given', async () => {
@@ -136,8 +139,8 @@ describe('CLI failures and exit codes', function () {
       ]);
       expect([file.code, sqlite.code, redis.code], file.stderr + sqlite.stderr + redis.stderr).to.deep.equal([0, 0, 0]);
       expect(driversOf(file.stderr)).to.deep.equal([]);
-      expect(driversOf(sqlite.stderr)).to.include('@keyv/sqlite').and.not.include('@keyv/redis');
-      expect(driversOf(redis.stderr)).to.include('@keyv/redis').and.not.include('@keyv/sqlite');
+      expect(driversOf(sqlite.stderr)).to.deep.equal(['better-sqlite3']);
+      expect(driversOf(redis.stderr)).to.include('@keyv/redis').and.not.include('better-sqlite3').and.not.include('@keyv/sqlite');
     });
   });
 
