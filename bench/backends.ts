@@ -18,6 +18,8 @@ import { type CacheStore, keyvSerialization, keyvStorage, memoryStorage, NEVER_E
 import { fileStorage, KeyvFile } from 'axios-stash/file';
 import { redisStorage } from 'axios-stash/redis';
 import { sqliteStorage } from 'axios-stash/sqlite';
+import Database from 'better-sqlite3';
+import { KeyvBetterSqlite, openBetterSqlite } from '../lib/storage/better-sqlite-store.js';
 import { binaryBody, compare, jsonBody, report, startOrigin } from './harness.js';
 
 const REDIS = 'redis://127.0.0.1:6379';
@@ -41,7 +43,11 @@ export async function backendsBench(): Promise<void> {
     {
       name: 'sqlite',
       ours: () => sqliteStorage({ path: path.join(dir, 'ours.sqlite') }),
-      raw: () => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path.join(dir, 'ours.sqlite')}`, table: 'http_cache' }), namespace: 'axios-stash', ...keyvSerialization }),
+      // sqliteStorage runs on better-sqlite3: the same adapter and Keyv layout it builds.
+      raw: () => {
+        const db = openBetterSqlite(Database, path.join(dir, 'ours.sqlite'), 'http_cache', 20);
+        return new Keyv({ store: new KeyvBetterSqlite(db, 'http_cache', 20), namespace: 'axios-stash', serialize: undefined, deserialize: keyvSerialization.deserialize } as never);
+      },
       theirs: () => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path.join(dir, 'aci.sqlite')}`, busyTimeout: 5000 }) }),
     },
     {
@@ -52,7 +58,8 @@ export async function backendsBench(): Promise<void> {
     {
       name: 'redis',
       ours: () => redisStorage({ url: REDIS, namespace: `bench-ours-${run}` }),
-      raw: () => new Keyv({ store: new KeyvRedis(REDIS, { namespace: `bench-ours-${run}`, keyPrefixSeparator: '::' }), useKeyPrefix: false, ...keyvSerialization }),
+      // Keyv hands its own namespace (default 'keyv') to the store: it must be ours.
+      raw: () => new Keyv({ store: new KeyvRedis(REDIS, { namespace: `bench-ours-${run}`, keyPrefixSeparator: '::' }), namespace: `bench-ours-${run}`, useKeyPrefix: false, ...keyvSerialization }),
       theirs: () => new Keyv({ store: new KeyvRedis(REDIS), namespace: `bench-aci-${run}`, useKeyPrefix: false }),
     },
     {
@@ -98,6 +105,7 @@ export async function backendsBench(): Promise<void> {
       // The floor reads our stored value with a bare Keyv over the same store (opened by the bench).
       const storeKey = `entry:${first.cache!.key}`;
       const ourKeyv = backend.raw?.();
+      if (ourKeyv && (await ourKeyv.get(storeKey)) === undefined) throw new Error(`bench invariant: the raw floor of ${backend.name} does not find our entry`);
       const floor = ourKeyv && storeKey ? { name: 'floor: bare keyv.get of the entry', run: () => ourKeyv.get(storeKey) } : undefined;
       const hits = await compare(
         [
