@@ -22,6 +22,13 @@
  *   factory opens it inside a promise, so each call rejects instead of the factory throwing.
  * - A BLOB comes back as a Buffer that owns its memory (a new allocation per read), TEXT as a string.
  * - close() checkpoints the WAL and removes the -wal/-shm files when it is the last connection.
+ * - With synchronous=NORMAL a WAL commit does not fsync, but SQLite's automatic checkpoint (run
+ *   inside the commit that crosses `wal_autocheckpoint`, 1000 pages) fsyncs the WAL and the
+ *   database: measured here, it made an average 1 KB write cost 160 µs instead of 41 µs, paid by
+ *   whichever request's write crossed the line. So checkpoints run from a timer instead (PASSIVE:
+ *   never waits for readers or writers), once a second when something was written, and fsync once
+ *   per second rather than every ~300 writes; a high `wal_autocheckpoint` stays as a bound on the
+ *   WAL should the timer not get to run.
  */
 import { Buffer } from 'node:buffer';
 import { StoreBusyError } from '../errors.js';
@@ -53,6 +60,10 @@ type KeyvRecord = { value?: unknown; expires?: number | undefined };
 
 /** Rows per query when listing: keyset pages, so deleting while listing never skips a row. */
 const PAGE = 200;
+/** How often the WAL is checkpointed when something was written (see above). */
+const CHECKPOINT_INTERVAL_MS = 1000;
+/** SQLite's own checkpoint, inside a commit, only past this many WAL pages (~40 MB). */
+const AUTOCHECKPOINT_PAGES = 10_000;
 
 /** Opens the database file: WAL, synchronous=NORMAL, the table; throws what better-sqlite3 throws. */
 export function openBetterSqlite(Database: BetterSqliteModule, path: string, table: string, busyTimeout: number): SqliteDatabase {
@@ -62,6 +73,7 @@ export function openBetterSqlite(Database: BetterSqliteModule, path: string, tab
     // corruption on a crash, at most the last commits lost on power failure, no fsync per write.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (key VARCHAR(255) PRIMARY KEY, value BLOB, expires INTEGER, wrapped INTEGER)`);
     // A table @keyv/sqlite created has (key, value) only.
     const columns = new Set((db.prepare(`PRAGMA table_info("${table}")`).all() as Array<{ name: string }>).map((c) => c.name));
@@ -87,6 +99,9 @@ export class KeyvBetterSqlite {
   readonly #firstPage: SqliteStatement;
   readonly #nextPage: SqliteStatement;
   readonly #deleteExpired: SqliteStatement;
+  /** Writes since the last checkpoint. */
+  #writes = 0;
+  readonly #checkpoints: ReturnType<typeof setInterval>;
 
   constructor(
     /** The open database (for specs and the bench: pragmas, a second look at the file). */
@@ -108,6 +123,19 @@ export class KeyvBetterSqlite {
     this.#firstPage = db.prepare(`${columns} WHERE key >= ? AND key < ? ORDER BY key LIMIT ${PAGE}`);
     this.#nextPage = db.prepare(`${columns} WHERE key > ? AND key < ? ORDER BY key LIMIT ${PAGE}`);
     this.#deleteExpired = db.prepare(`DELETE FROM ${t} WHERE key >= ? AND key < ? AND wrapped = 1 AND expires <= ?`);
+    this.#checkpoints = setInterval(() => this.checkpoint(), CHECKPOINT_INTERVAL_MS);
+    this.#checkpoints.unref?.(); // never keeps the process alive
+  }
+
+  /** Copies the WAL into the database if anything was written since the last time. */
+  checkpoint(): void {
+    if (this.#writes === 0 || !this.db.open) return;
+    this.#writes = 0;
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Another connection is checkpointing, or the file went away: the next tick tries again.
+    }
   }
 
   /** Keyv's record for a row we wrote; a whole serialized record (a string) for any other row. */
@@ -126,6 +154,7 @@ export class KeyvBetterSqlite {
     }
     try {
       this.#upsert.run(key, ...params);
+      this.#writes++;
     } catch (error) {
       if ((error as { code?: string })?.code === 'SQLITE_BUSY') {
         // Another connection holds the write lock beyond busyTimeout: the write is skipped (and
@@ -137,10 +166,12 @@ export class KeyvBetterSqlite {
   }
 
   delete(key: string): boolean {
+    this.#writes++;
     return this.#delete.run(key).changes > 0;
   }
 
   clear(): void {
+    this.#writes++;
     this.#deleteRange.run(...keyRange(this.namespace));
   }
 
@@ -150,6 +181,7 @@ export class KeyvBetterSqlite {
 
   /** Deletes rows this adapter wrote whose expiry has passed; resolves how many went. */
   prune(now = Date.now()): number {
+    this.#writes++;
     return this.#deleteExpired.run(...keyRange(this.namespace), now).changes;
   }
 
@@ -165,6 +197,7 @@ export class KeyvBetterSqlite {
   }
 
   disconnect(): void {
+    clearInterval(this.#checkpoints);
     if (this.db.open) this.db.close();
   }
 }

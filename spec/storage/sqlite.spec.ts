@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import axios from 'axios';
@@ -109,6 +109,24 @@ describe('sqliteStorage', () => {
       expect(Buffer.from((await store.get('k'))!.body)).to.deep.equal(body);
     } finally {
       await store.close();
+    }
+  });
+
+  it('checkpoints the WAL from its timer, not inside the write that crosses 1000 pages (better-sqlite3)', async () => {
+    const own = path.join(dir, 'checkpoint.sqlite');
+    const store = sqliteStorage({ path: own });
+    try {
+      const adapter = (await keyvOf(store)).store as KeyvBetterSqlite;
+      const body = new Uint8Array(16 * 1024).fill(7);
+      for (let i = 0; i < 300; i++) await store.set(`k${i}`, makeEntry(body), 60_000); // ~1,300 pages
+      // SQLite's default (1000 pages) would have checkpointed and restarted the log by now.
+      expect(statSync(`${own}-wal`).size).to.be.greaterThan(1100 * (4096 + 24)); // frames of a page and a 24-byte header
+      adapter.checkpoint(); // what the timer runs once a second
+      const [after] = adapter.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>;
+      expect(after!.checkpointed).to.equal(after!.log);
+    } finally {
+      await store.close();
+      rmSync(own, { force: true });
     }
   });
 
