@@ -163,6 +163,7 @@ describe('sqliteStorage', () => {
         const response = await api.get('/locked');
         expect(response.data).to.deep.equal({ ok: true });
         expect(response.cached).to.equal(false);
+        await api.cache.idle(); // the write follows the response
         const stats = api.cache.stats();
         expect(stats.errors).to.equal(1);
         expect(stats.stores).to.equal(0);
@@ -177,6 +178,7 @@ describe('sqliteStorage', () => {
       }
       // Nothing was half-written: the next request is a miss again, and this time it is stored.
       await api.get('/locked');
+      await api.cache.idle();
       expect(origin.server.count('/locked')).to.equal(2);
       expect(api.cache.stats().stores).to.equal(1);
       await api.get('/locked');
