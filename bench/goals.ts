@@ -11,6 +11,7 @@
  * axios' own cost are measured together, as a hit pays them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import KeyvRedis from '@keyv/redis';
@@ -215,10 +216,13 @@ export async function goalsBench(): Promise<void> {
   }
 
   // --- hit cost vs stored entries -------------------------------------------------------------
-  await entriesGoal('SQLite', (n) => sqliteStorage({ path: path.join(dir, `entries-${n}.sqlite`) }), base);
+  // A part that fails is reported and the table still printed: the bench exits 0 either way.
+  await entriesGoal('SQLite', (n) => sqliteStorage({ path: path.join(dir, `entries-${n}.sqlite`) }), base).catch((e: unknown) => console.log(`\nSQLite entries: not measured (${String(e)})`));
   if (redisUp) {
     // Separate Redis databases, so that each store's keyspace holds only its own entries.
-    await entriesGoal('Redis', (n) => redisStorage({ url: `${REDIS}/${n === 5000 ? 14 : 15}`, namespace: `bench-entries-${process.pid}` }), base);
+    await entriesGoal('Redis', (n) => redisStorage({ url: `${REDIS}/${n === 5000 ? 14 : 15}`, namespace: `bench-entries-${process.pid}` }), base).catch((e: unknown) =>
+      console.log(`\nRedis entries: not measured (${String(e)})`),
+    );
   }
 
   print();
@@ -251,7 +255,9 @@ async function entriesGoal(label: string, open: (entries: number) => CacheStore,
       await Promise.all(Array.from({ length: Math.min(64, n - i) }, (_, j) => store.set(`filler-${i + j}`, filler, 3_600_000)));
     }
     if (n > 5000) console.log(`\n(${label}: ${n} entries written in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    const api = setupCache(axios.create({ baseURL: base }), { ttl: NEVER_EXPIRE, storage: store, storeTimeout: 10_000 });
+    // An agent of its own: filling a large store idles the shared pool's sockets past the origin's
+    // keep-alive time-out, and reusing one the server just closed fails with ECONNRESET.
+    const api = setupCache(axios.create({ baseURL: base, httpAgent: new Agent({ keepAlive: true }) }), { ttl: NEVER_EXPIRE, storage: store, storeTimeout: 10_000 });
     await api.get('/json-1k');
     apis.push(api);
   }
