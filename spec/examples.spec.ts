@@ -48,6 +48,12 @@ describe('examples', function () {
     expect(await example('keyv-postgres.ts')).to.match(/first: miss\nsecond: hit/);
   });
 
+  it('opentelemetry-metrics.ts: the cache events as OpenTelemetry counters and a histogram', async () => {
+    const out = await example('opentelemetry-metrics.ts');
+    expect(out).to.match(/requests: 12 \(hits 9, misses 3\)/).and.match(/hit ratio: 0\.75 \(api\.cache\.stats\(\)\.hitRatio: 0\.75\)/);
+    expect(out).to.match(/duration histogram: 9 hit and 3 miss measurements/).and.match(/median latency: hit [\d.]+ ms, miss [\d.]+ ms/);
+  });
+
   it('shared-redis.ts: a second process hits what the first stored', async () => {
     const out = await example('shared-redis.ts', { NAMESPACE: `examples-${process.pid}` });
     expect(out).to.match(/worker \(pid \d+\): cached=true state=hit/).and.match(/origin served 1 request/);
