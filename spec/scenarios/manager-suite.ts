@@ -10,6 +10,7 @@ import type { Handler, TestServer } from '../helpers/server.js';
 type Api = CachedAxiosInstance;
 
 export interface ManagerHarness {
+  backend: string;
   server(): TestServer;
   route(name: string, handler: Handler): string;
   counting(name: string, clock: TestClock, headers?: Record<string, string>): string;
@@ -214,6 +215,22 @@ export function managerScenarios(h: ManagerHarness): void {
       expect(await api.cache.delete({ status: [404, 410] })).to.equal(1);
       expect(await api.cache.delete({ predicate: (e) => e.url.endsWith(young) })).to.equal(1);
       expect(await paths(api, api.cache.entries())).to.deep.equal([other]);
+    });
+
+    it('prune() removes what the store lifetime ended (waits 5 ms on a real timer: stores expire on the wall clock)', async () => {
+      const clock = new TestClock();
+      const p = h.counting('mgr-prune', clock, fresh);
+      const store = await h.factory();
+      const api = await h.cache(clock, {}, store);
+      const kept = await api.get(p);
+      await api.cache.idle();
+      await store.set('mgr-prune-expiring', { ...(await api.cache.getEntry(kept.cache!.key))!, url: `${h.server().url}/mgr-prune-gone` }, 1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const pruned = await api.cache.prune();
+      // Redis expires values by itself: nothing is left there for prune() to remove.
+      expect(pruned).to.be.at.least(h.backend.startsWith('redis') ? 0 : 1);
+      expect(await paths(api, api.cache.entries())).to.deep.equal([p]);
+      expect(await api.cache.getEntry('mgr-prune-expiring')).to.equal(undefined);
     });
 
     it('bad filters and targets fail fast, naming what is wrong', async () => {

@@ -1193,6 +1193,6 @@ export function scenarioSuite(backend: string, factory: () => CacheStore | Promi
 
     // --- management: api.cache (spec/scenarios/manager-suite.ts) ----------------------------
 
-    managerScenarios({ server: () => server, route, counting, cache, secondCache, factory });
+    managerScenarios({ backend, server: () => server, route, counting, cache, secondCache, factory });
   });
 }
