@@ -60,7 +60,9 @@ export async function coordinatedFetch(
   const token = `${(globalThis as { process?: { pid?: number } }).process?.pid ?? 0}:${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   while (true) {
     const acquired = await bounded(ctx, 'acquireLease', request.key, () => store.acquireLease(request.key, token, LEASE_MS));
-    if (acquired !== false) return lead(ctx, store, request.key, token, fetch);
+    // A store that cannot take leases now: fetch, as without coordination (the failure is reported).
+    if (acquired === FAILED) return fetch();
+    if (acquired) return lead(ctx, store, request.key, token, fetch);
     const woken = await waitForRelease(ctx, store, request.key, deadline, signal);
     if (woken === 'aborted') throw new Error('axios-stash: every caller left the coordinated request');
     if (woken === 'timeout' || woken === 'not-stored') return fetch();
@@ -94,7 +96,7 @@ async function lead(ctx: CacheContext, store: LeasingStore, key: string, token: 
     const written = outcome !== undefined && 'written' in outcome ? outcome.written : undefined;
     track(ctx, async () => {
       const stored = written === undefined ? false : await written;
-      return (await bounded(ctx, 'releaseLease', key, () => store.releaseLease(key, token, stored))) !== false;
+      return (await bounded(ctx, 'releaseLease', key, () => store.releaseLease(key, token, stored))) !== FAILED;
     });
   }
 }
@@ -134,6 +136,7 @@ function waitForRelease(ctx: CacheContext, store: LeasingStore, key: string, dea
       poller = setTimeout(async () => {
         if (done) return;
         if (typeof store.leaseHeld === 'function') {
+          // A failed check (reported) keeps waiting: the deadline still bounds the wait.
           const held = await bounded(ctx, 'leaseHeld', key, () => store.leaseHeld!(key));
           if (held === false) return finish('free');
         }
@@ -183,8 +186,11 @@ function releases(store: CacheStore): Releases {
   return r;
 }
 
-/** A store call bounded by `storeTimeout`; a failure is reported and resolves false. */
-async function bounded<T>(ctx: CacheContext, operation: string, key: string, call: () => Promise<T>): Promise<T | false> {
+/** What `bounded` resolves when the store call failed or timed out (reported). */
+const FAILED = Symbol('failed');
+
+/** A store call bounded by `storeTimeout`; a failure is reported and resolves FAILED. */
+async function bounded<T>(ctx: CacheContext, operation: string, key: string, call: () => Promise<T>): Promise<T | typeof FAILED> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const deadline = new Promise<never>((_, reject) => {
@@ -194,7 +200,7 @@ async function bounded<T>(ctx: CacheContext, operation: string, key: string, cal
     return await Promise.race([call(), deadline]);
   } catch (error) {
     ctx.reporter.error(operation, error, key);
-    return false;
+    return FAILED;
   } finally {
     clearTimeout(timer);
   }
