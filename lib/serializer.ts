@@ -32,6 +32,10 @@
  * Uint8Array. A 1 MB body then costs a memcpy to store and nothing to decode, where base64 costs
  * ~1 ms each way and a third more space. Readers that know only base64 refuse `bytes` (a miss).
  *
+ * Optional metadata fields added within format 1: `tags`, and `sig` (the HMAC of lib/signing.ts,
+ * written only with setupCache's `secret`); a reader without them ignores them, so the unsigned
+ * golden fixture still reads and a signed entry still reads in an older release.
+ *
  * Compatibility rules: within one format major, readers ignore metadata fields they do not know
  * (writers may add fields); a field that changes how another is read (a new `bodyEncoding`) is
  * refused by older readers, so it degrades to a miss. Anything else is a new major.

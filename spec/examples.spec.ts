@@ -54,6 +54,12 @@ describe('examples', function () {
     expect(out).to.match(/duration histogram: 9 hit and 3 miss measurements/).and.match(/median latency: hit [\d.]+ ms, miss [\d.]+ ms/);
   });
 
+  it('many-services.ts: four processes, one cold URL, coordinate: the origin answers once', async () => {
+    const out = await example('many-services.ts', { NAMESPACE: `examples-many-${process.pid}` });
+    expect(out.match(/^service \d+: 25 callers/gm)).to.have.length(4);
+    expect(out).to.match(/origin served 1 request\(s\) for 100 callers in 4 processes/);
+  });
+
   it('shared-redis.ts: a second process hits what the first stored', async () => {
     const out = await example('shared-redis.ts', { NAMESPACE: `examples-${process.pid}` });
     expect(out).to.match(/worker \(pid \d+\): cached=true state=hit/).and.match(/origin served 1 request/);
