@@ -35,32 +35,48 @@ export type LeaseMethods = Required<Pick<CacheStore, 'acquireLease' | 'renewLeas
   closeLeases(): Promise<void>;
 };
 
-export function redisLeases(client: RedisClientConnectionType, namespace: string): LeaseMethods {
-  const redis = client as unknown as LeaseClient;
+/**
+ * `connected` settles when the store's first connection attempt is over (as every store call
+ * waits for it): before that a cluster client knows no slot, and a single client is offline.
+ */
+export function redisLeases(client: RedisClientConnectionType, namespace: string, connected: Promise<unknown>): LeaseMethods {
+  const raw = client as unknown as LeaseClient;
+  let ready = false;
+  void connected.then(() => (ready = true));
+  const connection = async (): Promise<LeaseClient> => {
+    if (!ready) await connected;
+    return raw;
+  };
   const leaseKey = (key: string): string => `${namespace}::lease:${key}`;
   const channel = `${namespace}::leases`;
   let subscriber: LeaseClient | undefined;
+  let subscribing: Promise<void> | undefined;
   const listeners = new Set<(key: string, stored: boolean) => void>();
 
   return {
     async acquireLease(key, token, lifetimeMs) {
+      const redis = await connection();
       return (await redis.set(leaseKey(key), token, { condition: 'NX', expiration: { type: 'PX', value: Math.ceil(lifetimeMs) } })) === 'OK';
     },
     async renewLease(key, token, lifetimeMs) {
+      const redis = await connection();
       return Number(await redis.eval(RENEW, { keys: [leaseKey(key)], arguments: [token, String(Math.ceil(lifetimeMs))] })) === 1;
     },
     async releaseLease(key, token, stored) {
+      const redis = await connection();
       // Only the holder announces: a lease that expired and went to another process is theirs now.
       if (Number(await redis.eval(RELEASE, { keys: [leaseKey(key)], arguments: [token] })) !== 1) return;
       await redis.publish(channel, `${stored ? 1 : 0}${key}`);
     },
     async leaseHeld(key) {
+      const redis = await connection();
       return (await redis.exists(leaseKey(key))) === 1;
     },
     async onLeaseReleased(listener) {
       listeners.add(listener);
-      if (subscriber === undefined) {
-        const sub = redis.duplicate();
+      // One subscribed connection per store, however many waiters ask at once.
+      subscribing ??= (async () => {
+        const sub = (await connection()).duplicate();
         subscriber = sub;
         // Connection errors are emitted as events; without a listener they would crash the process.
         sub.on('error', () => {});
@@ -72,16 +88,23 @@ export function redisLeases(client: RedisClientConnectionType, namespace: string
           });
         } catch (error) {
           subscriber = undefined;
-          listeners.delete(listener);
+          subscribing = undefined;
           sub.destroy?.();
           throw error;
         }
+      })();
+      try {
+        await subscribing;
+      } catch (error) {
+        listeners.delete(listener);
+        throw error;
       }
       return () => listeners.delete(listener);
     },
     async closeLeases() {
       const sub = subscriber;
       subscriber = undefined;
+      subscribing = undefined;
       listeners.clear();
       if (sub === undefined) return;
       try {

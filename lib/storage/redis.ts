@@ -190,7 +190,7 @@ export function redisStorage(options?: RedisStorageOptions): KeyvStorage {
     if (cluster) connecting?.then(done, done);
     else events.once('ready', done);
   });
-  const leases = coordinate ? redisLeases(client, namespace) : undefined;
+  const leases = coordinate ? redisLeases(client, namespace, firstConnection) : undefined;
   const { clearTags, ...tagIndex } = redisTagIndex(client, namespace, firstConnection);
   const storage = keyvBackedStorage(
     firstConnection,

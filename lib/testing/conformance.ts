@@ -66,6 +66,11 @@ export interface ConformanceOptions {
    * Enables "a failing store": every method rejects or resolves safely within `brokenBoundMs`.
    */
   broken?: () => Promise<CacheStore> | CacheStore;
+  /**
+   * The store has the contract's lease methods (cross-process single-flight): one holder at a
+   * time, renew and release by the holder only, expiry by itself, release announced. Default false.
+   */
+  leases?: boolean;
   /** How long a method of the `broken` store may take to settle. Default 5000 ms. */
   brokenBoundMs?: number;
   /** Time limit of each test (ms), where the framework has per-test limits (mocha). Default 20000. */
@@ -540,6 +545,41 @@ export function storeConformance(
         }
         const keys = await collect(store.keys());
         assert.ok(keys.includes(good), 'the readable entry is listed');
+      });
+    });
+
+    if (options.leases) t.describe('leases (cross-process single-flight)', () => {
+      test('one holder at a time; renew and release act only for the holder; release is announced with `stored`', async (open, store) => {
+        for (const m of ['acquireLease', 'renewLease', 'releaseLease', 'leaseHeld'] as const) {
+          assert.equal(typeof store[m], 'function', `this store has no ${m}(): pass { leases: false }`);
+        }
+        const other = options.reopen ? await options.reopen(store) : await open();
+        const announced: Array<[string, boolean]> = [];
+        const unsubscribe = await other.onLeaseReleased?.((key, stored) => void announced.push([key, stored]));
+        const key = uniqueKey('lease');
+        assert.equal(await store.acquireLease!(key, 'a', 5000), true, 'a free lease is taken');
+        assert.equal(await store.acquireLease!(key, 'b', 5000), false, 'a held lease is not taken again');
+        assert.equal(await store.leaseHeld!(key), true);
+        assert.equal(await store.renewLease!(key, 'b', 5000), false, 'renewed by a non-holder');
+        assert.equal(await store.renewLease!(key, 'a', 5000), true, 'the holder renews');
+        await store.releaseLease!(key, 'b', true);
+        assert.equal(await store.leaseHeld!(key), true, 'released by a non-holder');
+        await store.releaseLease!(key, 'a', false);
+        assert.equal(await store.leaseHeld!(key), false, 'the holder released it');
+        assert.equal(await store.acquireLease!(key, 'b', 5000), true, 'taken again once released');
+        await store.releaseLease!(key, 'b', true);
+        if (unsubscribe !== undefined) {
+          for (let i = 0; i < 100 && announced.filter(([k]) => k === key).length < 2; i++) await sleep(10);
+          assert.deepEqual(announced.filter(([k]) => k === key), [[key, false], [key, true]], 'releases announced to another instance, holders only');
+          unsubscribe();
+        }
+      });
+      test('a lease expires by itself after its lifetime, so a crashed holder blocks nobody (real timer, ~100 ms)', async (_, store) => {
+        const key = uniqueKey('lease-expiry');
+        assert.equal(await store.acquireLease!(key, 'crashed', 50), true);
+        for (let i = 0; i < 100 && (await store.leaseHeld!(key)); i++) await sleep(10);
+        assert.equal(await store.acquireLease!(key, 'next', 5000), true, 'taken after the lifetime');
+        await store.releaseLease!(key, 'next', false);
       });
     });
 

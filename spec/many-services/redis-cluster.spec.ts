@@ -4,6 +4,8 @@
  * Sizes: CLUSTER_URLS (URLs per load pass, default 12), CLUSTER_ROUNDS (default 40).
  */
 import { expect } from 'chai';
+import axios from 'axios';
+import { setupCache } from '../../lib/setup.js';
 import { redisStorage } from '../../lib/storage/redis.js';
 import type { CacheStore } from '../../lib/storage/contract.js';
 import { storeConformance } from '../../lib/testing/conformance.js';
@@ -39,6 +41,7 @@ describe('Redis Cluster (six local nodes)', function () {
       reopen: (s) => open(namespaces.get(s)),
       raw: keyvRaw,
       nativeExpiry: true,
+      leases: true,
       // 10 MB values through the cluster cost seconds; 1 MB proves the same path.
       maxBodyBytes: 1024 * 1024,
     });
@@ -71,6 +74,22 @@ describe('Redis Cluster (six local nodes)', function () {
         await b.close!();
       }
     });
+  });
+
+  it('tags on a cluster: delete({ tag }) finds its entries on every master', async () => {
+    const origin = await startOrigin(0, 'max-age=600');
+    const api = setupCache(axios.create({ baseURL: origin.url }), { storage: redisStorage({ cluster: { rootNodes: cluster.rootNodes }, namespace: `${run}-tags` }) });
+    try {
+      for (let i = 0; i < 12; i++) await api.get(`/t${i}`, { cache: { tags: [i % 2 ? 'odd' : 'even'] } });
+      expect(await api.cache.delete({ tag: 'odd' })).to.equal(6);
+      const states = [];
+      for (let i = 0; i < 12; i++) states.push((await api.get(`/t${i}`)).cache?.state);
+      expect(states).to.deep.equal(Array.from({ length: 12 }, (_, i) => (i % 2 ? 'miss' : 'hit')));
+    } finally {
+      await api.cache.clear();
+      await api.cache.close();
+      await origin.close();
+    }
   });
 
   describe('coordinate on a cluster', function () {

@@ -15,7 +15,8 @@ const run = `stash-test-${process.pid}-${Date.now().toString(36)}`;
 const namespaces = new WeakMap<CacheStore, string>();
 let n = 0;
 function open(namespace = `${run}-${n++}`): KeyvStorage {
-  const store = redisStorage({ url: URL, namespace });
+  // With coordinate: the suite's lease group runs too (nothing else changes for a store).
+  const store = redisStorage({ url: URL, namespace, coordinate: true });
   namespaces.set(store, namespace);
   return store;
 }
@@ -35,6 +36,7 @@ storeConformance('redis', () => open(), {
   reopen: (s) => open(namespaces.get(s)),
   raw: keyvRaw,
   nativeExpiry: true,
+  leases: true,
   // Port 1: connections are refused at once; the first call waits connectTimeout for the first connection.
   broken: () => redisStorage({ url: 'redis://127.0.0.1:1', namespace: `${run}-broken`, connectTimeout: 50 }),
 });
