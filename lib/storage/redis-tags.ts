@@ -34,8 +34,10 @@ interface TagClient {
   sRem(key: string, members: string[]): Promise<number>;
   exists(key: string): Promise<number>;
   scan(cursor: string, options: { MATCH: string; COUNT: number; TYPE: string }): Promise<{ cursor: string | number; keys: string[] }>;
-  unlink(keys: string[]): Promise<number>;
-  masters?: unknown;
+  unlink(keys: string[] | string): Promise<number>;
+  /** A cluster client: its masters, and a client for one of them. */
+  masters?: unknown[];
+  nodeClient?(node: unknown): TagClient | Promise<TagClient>;
 }
 
 /** `connected`: the first connection attempt is over (commands sent before it fail at once). */
@@ -71,16 +73,23 @@ export function redisTagIndex(client: RedisClientConnectionType, namespace: stri
     },
 
     async clearTags() {
-      // A single client: SCAN its keyspace. (A cluster client has no SCAN of its own; its tag sets
-      // expire with their members.)
-      if (typeof redis.scan !== 'function' || redis.masters !== undefined) return;
       await connected;
-      let cursor = '0';
-      do {
-        const page = await redis.scan(cursor, { MATCH: `${namespace}::tag:*`, COUNT: 500, TYPE: 'set' });
-        cursor = String(page.cursor);
-        if (page.keys.length > 0) await redis.unlink(page.keys);
-      } while (cursor !== '0');
+      // A single client SCANs its keyspace; a cluster client has no SCAN of its own, so every
+      // master is scanned (as @keyv/redis' clear() does), and each set is unlinked on its own: the
+      // sets of one node sit in different slots, and a multi-key UNLINK across slots is refused.
+      const cluster = Array.isArray(redis.masters) && typeof redis.nodeClient === 'function';
+      const nodes = cluster ? await Promise.all(redis.masters!.map((m) => redis.nodeClient!(m))) : [redis];
+      for (const node of nodes) {
+        if (typeof node.scan !== 'function') continue;
+        let cursor = '0';
+        do {
+          const page = await node.scan(cursor, { MATCH: `${namespace}::tag:*`, COUNT: 500, TYPE: 'set' });
+          cursor = String(page.cursor);
+          if (page.keys.length === 0) continue;
+          if (cluster) for (const key of page.keys) await redis.unlink(key);
+          else await redis.unlink(page.keys);
+        } while (cursor !== '0');
+      }
     },
   };
 }

@@ -76,6 +76,19 @@ describe('Redis Cluster (six local nodes)', function () {
     });
   });
 
+  /** Tag sets of a namespace left on any master. */
+  async function tagSets(namespace: string): Promise<string[]> {
+    const { createClient } = await import('@keyv/redis');
+    const found: string[] = [];
+    for (const port of await cluster.masters()) {
+      const node = createClient({ url: `redis://127.0.0.1:${port}` });
+      await node.connect();
+      for await (const keys of node.scanIterator({ MATCH: `${namespace}::tag:*` })) found.push(...keys);
+      await node.close();
+    }
+    return found;
+  }
+
   it('tags on a cluster: delete({ tag }) finds its entries on every master', async () => {
     const origin = await startOrigin(0, 'max-age=600');
     const api = setupCache(axios.create({ baseURL: origin.url }), { storage: redisStorage({ cluster: { rootNodes: cluster.rootNodes }, namespace: `${run}-tags` }) });
@@ -85,6 +98,9 @@ describe('Redis Cluster (six local nodes)', function () {
       const states = [];
       for (let i = 0; i < 12; i++) states.push((await api.get(`/t${i}`)).cache?.state);
       expect(states).to.deep.equal(Array.from({ length: 12 }, (_, i) => (i % 2 ? 'miss' : 'hit')));
+      // clear() removes the tag sets too, from every master (SCAN per master, one key per UNLINK).
+      expect(await api.cache.clear()).to.equal(true);
+      expect(await tagSets(`${run}-tags`)).to.deep.equal([]);
     } finally {
       await api.cache.clear();
       await api.cache.close();
