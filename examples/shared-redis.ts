@@ -42,6 +42,8 @@ if (process.argv[2] === 'worker') {
   await api.cache.clear();
   const res = await api.get('/prices');
   console.log(`main (pid ${process.pid}): cached=${res.cached} state=${res.cache?.state}`);
+  // The entry is written after the response is returned: wait for it before the worker looks.
+  await api.cache.idle();
 
   const worker = fork(fileURLToPath(import.meta.url), ['worker', baseURL], { execArgv: process.execArgv });
   await new Promise((resolve) => worker.on('exit', resolve));
