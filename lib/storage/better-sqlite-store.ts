@@ -67,7 +67,11 @@ const AUTOCHECKPOINT_PAGES = 10_000;
 
 /** Opens the database file: WAL, synchronous=NORMAL, the table; throws what better-sqlite3 throws. */
 export function openBetterSqlite(Database: BetterSqliteModule, path: string, table: string, busyTimeout: number): SqliteDatabase {
-  const db = new Database(path, { timeout: busyTimeout });
+  // Opening takes locks too (switching to WAL, creating the table): several processes opening one
+  // new file at once met `database is locked` within the short request-time busyTimeout, and that
+  // store then failed every call for the life of the process. So opening waits longer (once, at
+  // open), and the short timeout applies from then on.
+  const db = new Database(path, { timeout: Math.max(busyTimeout, OPEN_BUSY_TIMEOUT_MS) });
   try {
     // WAL: readers never wait for the writer. synchronous=NORMAL is the usual WAL pairing: no
     // corruption on a crash, at most the last commits lost on power failure, no fsync per write.
@@ -80,12 +84,16 @@ export function openBetterSqlite(Database: BetterSqliteModule, path: string, tab
     for (const column of ['expires', 'wrapped']) {
       if (!columns.has(column)) db.exec(`ALTER TABLE "${table}" ADD COLUMN ${column} INTEGER`);
     }
+    db.pragma(`busy_timeout = ${busyTimeout}`);
   } catch (error) {
     db.close();
     throw error;
   }
   return db;
 }
+
+/** How long opening the database waits for other connections' locks (it blocks, but only once). */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 export class KeyvBetterSqlite {
   /** Set by Keyv to its namespace; clear() and iterator() stay inside it. */

@@ -76,11 +76,17 @@ export class CircuitBreaker {
     this.onTransition({ to: 'up' });
   }
 
-  /** A store call failed. Opens the breaker (once), or widens the window after a failed probe. */
-  failed(error: Error, probe: boolean): void {
+  /**
+   * A store call failed. Opens the breaker (once), or widens the window after a failed probe.
+   * `slowOnly`: it timed out while other calls of the same store answered meanwhile, so the store
+   * is up but slow (load): that does not open the breaker, which would send every request to the
+   * origin and multiply its traffic; only the request that timed out went without the store.
+   */
+  failed(error: Error, probe: boolean, slowOnly = false): void {
     const now = this.now();
     this.#lastError = error;
     this.#lastErrorAt = now;
+    if (slowOnly && !probe) return;
     if (this.#state === 'up') {
       this.#state = 'down';
       this.#since = now;

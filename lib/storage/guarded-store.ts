@@ -37,6 +37,8 @@ type Caller = 'cache' | 'manager';
  */
 export class GuardedStore {
   readonly #unwatch: (() => void) | undefined;
+  /** When (monotonic ms) a call of this store last answered: tells a slow store from a down one. */
+  #lastAnswer = -Infinity;
 
   constructor(
     private readonly store: CacheStore,
@@ -191,17 +193,21 @@ export class GuardedStore {
     const allowed = this.breaker.allows();
     if (allowed === false && caller === 'cache') return { ok: false };
     const probe = allowed === 'probe';
+    const started = monotonic();
     try {
       const value = await race(call());
+      this.#lastAnswer = monotonic();
       this.breaker.succeeded();
       return { ok: true, value };
     } catch (error) {
-      this.failed(operation, error, key, probe);
+      // A time-out while other calls answered since this one started: a slow store, not a down one.
+      const slowOnly = error instanceof StoreTimeoutError && this.#lastAnswer > started;
+      this.failed(operation, error, key, probe, slowOnly);
       return { ok: false };
     }
   }
 
-  private failed(operation: string, error: unknown, key: string | undefined, probe: boolean): void {
+  private failed(operation: string, error: unknown, key: string | undefined, probe: boolean, slowOnly = false): void {
     this.reporter.error(operation, error, key);
     if (error instanceof UnreadableValueError || error instanceof WriteRefusedError) {
       // The store answered: with a value we cannot use (a data problem), or refusing one write (too
@@ -210,7 +216,7 @@ export class GuardedStore {
       this.breaker.succeeded();
       return;
     }
-    this.breaker.failed(error instanceof Error ? error : new Error(String(error)), probe);
+    this.breaker.failed(error instanceof Error ? error : new Error(String(error)), probe, slowOnly);
   }
 
   /** Races a store call against its own time-out; the timer is unref'd so it never holds the process. */
@@ -224,6 +230,8 @@ export class GuardedStore {
     return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
   }
 }
+
+const monotonic = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** A cheap shape check: user stores may hand back anything. */
 function isEntry(value: unknown): value is CacheEntry {

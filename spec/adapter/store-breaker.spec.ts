@@ -97,6 +97,36 @@ describe('adapter: a failing store costs (almost) nothing', () => {
     await api.cache.idle();
   });
 
+  it('a slow store is not a down one: a read that times out while other calls answer keeps the breaker closed (real 40 ms time-out)', async () => {
+    const slowPath = `/slow-${++seq}`;
+    const fastPath = `/fast-${seq}`;
+    ctx.server.route(slowPath, countingJson());
+    ctx.server.route(fastPath, countingJson());
+    const inner = memoryStorage();
+    let first = true;
+    const store: CacheStore = {
+      ...inner,
+      inProcess: undefined,
+      // The first read hangs (a store queueing under load); the others answer.
+      get: (k) => {
+        if (first) {
+          first = false;
+          return new Promise(() => undefined);
+        }
+        return inner.get(k);
+      },
+      keys: () => inner.keys(),
+    };
+    const api = cachedWithClock(axios.create({ baseURL: ctx.server.url }), new TestClock(), { ttl: '1m', storage: store, storeTimeout: 40 });
+    const slow = api.get(slowPath);
+    await api.get(fastPath);
+    await slow;
+    await api.cache.idle();
+    expect(api.cache.health()).to.include({ ok: true, state: 'up', timeouts: 1 });
+    expect(api.cache.health().lastError?.name).to.equal('StoreTimeoutError');
+    expect((await api.get(slowPath)).cached, 'caching goes on').to.equal(true);
+  });
+
   it('writes never delay the response: it arrives while the write is still pending; idle() waits for it', async () => {
     const p = `/write-after-${++seq}`;
     ctx.server.route(p, countingJson());

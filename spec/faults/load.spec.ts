@@ -28,6 +28,7 @@ const ROUNDS = env('FAULT_LOAD_ROUNDS', 3);
 const BODY = env('FAULT_BODY_BYTES', 2048);
 
 interface Result {
+  pid: number;
   failures: number;
   requests: number;
   errors: string[];
@@ -79,9 +80,16 @@ describe(`faults: ${PROCESSES} processes x ${CONCURRENCY} concurrent requests on
         const failures = results.reduce((n, r) => n + r.failures, 0);
         expect(failures, results.flatMap((r) => r.errors).join('\n')).to.equal(0);
         expect(results.reduce((n, r) => n + r.requests, 0)).to.equal(PROCESSES * URLS * ROUNDS);
-        const most = Math.max(...origin.counts.values());
-        const repeated = [...origin.counts].filter(([, n]) => n > 1).map(([id, n]) => `${id}: ${n}`);
-        expect(most, `origin requests per URL per process; repeated: ${repeated.join(', ')}`).to.equal(1);
+        // At most one origin request per URL per process. A read that times out (a store slowed
+        // by load past storeTimeout) goes to the origin for that one request: time-outs may cost
+        // one extra origin request each, never a multiple (the breaker does not open for a store
+        // that answers slowly, and a lookup that misses joins the flight that just stored).
+        for (const result of results) {
+          const extra = [...origin.counts].filter(([id]) => id.endsWith(` ${result.pid}`)).reduce((n, [, count]) => n + count - 1, 0);
+          const repeated = [...origin.counts].filter(([id, n]) => id.endsWith(` ${result.pid}`) && n > 1).map(([id, n]) => `${id}: ${n}`);
+          expect(extra, `process ${result.pid} waited ${result.health.timeouts} store time-outs; repeated: ${repeated.join(', ')}`).to.be.at.most(result.health.timeouts);
+        }
+        if (process.env.FAULT_REPORT) console.log(JSON.stringify({ backend, timeouts: results.map((r) => r.health.timeouts), most: Math.max(...origin.counts.values()) }));
 
         // Every stored entry reads back whole and for its own URL.
         const api = setupCache(axios.create({ baseURL: origin.url }), { storage: openStore(at) });
