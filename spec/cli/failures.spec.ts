@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileStorage } from '../../lib/storage/file.js';
 import { makeEntry } from '../../lib/testing/fixtures.js';
 import { freePort } from '../storage/fixtures/redis-server.js';
-import { requireBuiltCli, root, runCli } from './run-cli.js';
+import { requireBuiltCli, root, runCli, type CliResult } from './run-cli.js';
 
 const fixtures = join(root, 'spec/cli/fixtures');
 const driversOf = (stderr: string): string[] => JSON.parse(/drivers: (\[.*\])\s*$/.exec(stderr)?.[1] ?? 'null') as string[];
@@ -95,9 +95,14 @@ describe('CLI failures and exit codes', function () {
       ['a bad Redis URL', ['ls', '--store', 'redis://'], /redisStorage\.url/],
       ['a SQLite table name the store refuses', ['ls', '--store', `sqlite:${join(root, 'package.json')}`, '--namespace', 'no-dashes'], /sqliteStorage\.table/],
     ];
-    for (const [title, args, message] of cases) {
+    // Independent processes: started together, each case then reads its own result.
+    let results: Map<string, Promise<CliResult>>;
+    before(() => {
+      results = new Map(cases.map(([title, args]) => [title, runCli(args)]));
+    });
+    for (const [title, , message] of cases) {
       it(title, async () => {
-        const result = await runCli(args);
+        const result = await results.get(title)!;
         expect(result.code, result.stderr).to.equal(2);
         expect(result.stderr).to.match(message);
         expect(result.stdout).to.equal('');
