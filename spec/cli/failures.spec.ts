@@ -9,9 +9,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileStorage } from '../../lib/storage/file.js';
+import { sqliteStorage } from '../../lib/storage/sqlite.js';
 import { makeEntry } from '../../lib/testing/fixtures.js';
 import { freePort } from '../storage/fixtures/redis-server.js';
-import { requireBuiltCli, root, runCli, type CliResult } from './run-cli.js';
+import { cliPath, requireBuiltCli, root, runCli, type CliResult } from './run-cli.js';
 
 const fixtures = join(root, 'spec/cli/fixtures');
 const driversOf = (stderr: string): string[] => JSON.parse(/drivers: (\[.*\])\s*$/.exec(stderr)?.[1] ?? 'null') as string[];
@@ -147,6 +148,23 @@ describe('CLI failures and exit codes', function () {
       expect(driversOf(sqlite.stderr)).to.deep.equal(['better-sqlite3']);
       expect(driversOf(redis.stderr)).to.include('@keyv/redis').and.not.include('better-sqlite3').and.not.include('@keyv/sqlite');
     });
+  });
+
+  it('ls piped into `head` stops quietly when the reader goes away (exit 0, nothing on stderr)', async () => {
+    const path = join(dir, 'many.sqlite');
+    const store = sqliteStorage({ path });
+    // Far more output than a pipe holds (64 KB), so the CLI is still writing when head exits.
+    for (let i = 0; i < 2000; i++) await store.set(`${i}`.padStart(64, '0'), makeEntry('x', { url: `https://example.com/items/${i}` }), 600_000);
+    await store.close();
+    const { execFile } = await import('node:child_process');
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      const child = execFile('bash', ['-o', 'pipefail', '-c', `node '${cliPath}' ls --store 'sqlite:${path}' | head -n 2`], { encoding: 'utf8' }, (_error, stdout, stderr) =>
+        done({ code: child.exitCode ?? -1, stdout, stderr }),
+      );
+    });
+    expect(result.stdout.split('\n').filter(Boolean)).to.have.length(2);
+    expect(result.stderr).to.equal('');
+    expect(result.code).to.equal(0);
   });
 
   it('AXIOS_STASH_STORE stands for --store', async () => {
