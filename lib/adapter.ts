@@ -1,5 +1,6 @@
 import { CanceledError, isAxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { backgroundConfig } from './background-agent.js';
+import { elapsedClock } from './clock.js';
 import type { CacheContext } from './context.js';
 import type { CacheEntry } from './entry.js';
 import { freshFor } from './events.js';
@@ -294,10 +295,6 @@ async function invalidateTargets(ctx: CacheContext, request: CacheRequest, statu
   }
 }
 
-/** ms on a monotonic clock, for durations (performance.now exists in Node and browsers). */
-function elapsedClock(): number {
-  return performance.now();
-}
 
 /**
  * An entry under this request's key that answers another URL or method (a colliding custom key, a

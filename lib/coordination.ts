@@ -19,6 +19,7 @@
  * Waiting happens on real timers (other processes do not follow an injected clock); HTTP
  * decisions about what was found still use the cache's clock.
  */
+import { elapsedClock, systemClock } from './clock.js';
 import type { CacheContext } from './context.js';
 import type { FetchOutcome } from './fetch-outcome.js';
 import { lookup, type StoredEntry } from './lookup.js';
@@ -56,8 +57,8 @@ export async function coordinatedFetch(
   const store = ctx.options.storage;
   // reload / no-cache callers asked for the origin's own answer, not another process's.
   if (!leasing(store) || request.settings.mode === 'reload' || request.settings.mode === 'no-cache') return fetch();
-  const deadline = Date.now() + waitLimit(store, request);
-  const token = `${(globalThis as { process?: { pid?: number } }).process?.pid ?? 0}:${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const deadline = elapsedClock() + waitLimit(store, request);
+  const token = `${(globalThis as { process?: { pid?: number } }).process?.pid ?? 0}:${Math.random().toString(36).slice(2)}${systemClock().toString(36)}`;
   while (true) {
     const acquired = await bounded(ctx, 'acquireLease', request.key, () => store.acquireLease(request.key, token, LEASE_MS));
     // A store that cannot take leases now: fetch, as without coordination (the failure is reported).
@@ -69,7 +70,7 @@ export async function coordinatedFetch(
     const shared = await sharedEntry(ctx, request);
     if (shared !== undefined) return { kind: 'shared', stored: shared };
     // Released (or expired) without a usable entry: take the lease ourselves, within the deadline.
-    if (Date.now() >= deadline) return fetch();
+    if (elapsedClock() >= deadline) return fetch();
   }
 }
 
@@ -114,7 +115,7 @@ type Woken = 'stored' | 'not-stored' | 'free' | 'timeout' | 'aborted';
 /** Waits for the lease of `key` to be released (notification) or gone (poll), the deadline, or the abort. */
 function waitForRelease(ctx: CacheContext, store: LeasingStore, key: string, deadline: number, signal: AbortSignal | undefined): Promise<Woken> {
   if (signal?.aborted) return Promise.resolve('aborted');
-  const remaining = deadline - Date.now();
+  const remaining = deadline - elapsedClock();
   if (remaining <= 0) return Promise.resolve('timeout');
   return new Promise<Woken>((resolve) => {
     let done = false;

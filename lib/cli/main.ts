@@ -2,6 +2,7 @@
  * The `axios-stash` executable (package.json `bin`, built to dist/cli.mjs with a shebang).
  * Not part of the library's API: nothing here is exported from any package entry.
  */
+import { systemClock } from '../clock.js';
 import { ExitCode } from './exit-codes.js';
 import { runCli } from './program.js';
 
@@ -12,7 +13,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, now: Date.now }).then((code) => {
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, now: systemClock }).then((code) => {
   process.exitCode = code;
   // Every store is closed by now, so the process normally ends at once. A driver handle that
   // outlives close() (a Redis client still reconnecting) must not keep a script waiting: the

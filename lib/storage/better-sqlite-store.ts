@@ -31,6 +31,7 @@
  *   WAL should the timer not get to run.
  */
 import { Buffer } from 'node:buffer';
+import { systemClock } from '../clock.js';
 import { StoreBusyError } from '../errors.js';
 
 /** The parts of better-sqlite3's API used here (its types are a devDependency only). */
@@ -188,7 +189,7 @@ export class KeyvBetterSqlite {
   }
 
   /** Deletes rows this adapter wrote whose expiry has passed; resolves how many went. */
-  prune(now = Date.now()): number {
+  prune(now = systemClock()): number {
     this.#writes++;
     return this.#deleteExpired.run(...keyRange(this.namespace), now).changes;
   }

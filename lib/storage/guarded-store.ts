@@ -1,4 +1,5 @@
 import { type AliasRecord, isAliasRecord } from '../alias.js';
+import { elapsedClock } from '../clock.js';
 import type { CacheEntry } from '../entry.js';
 import { StoreTimeoutError, UnreadableValueError, WriteRefusedError } from '../errors.js';
 import type { Reporter } from '../report.js';
@@ -231,7 +232,7 @@ export class GuardedStore {
   }
 }
 
-const monotonic = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+const monotonic = elapsedClock;
 
 /** A cheap shape check: user stores may hand back anything. */
 function isEntry(value: unknown): value is CacheEntry {

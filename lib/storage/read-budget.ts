@@ -1,7 +1,6 @@
+import { elapsedClock as elapsedNow } from '../clock.js';
 import { StoreTimeoutError } from '../errors.js';
 
-/** The wall clock of time-outs: real time, not the cache's (injectable) clock. */
-const elapsedNow = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
  * The store time one request may wait for, shared by all its reads (entry, alias, variant, the

@@ -19,6 +19,7 @@
  *   (`defaults`), not top-level options of createCluster.
  */
 import type { RedisClientConnectionType } from '@keyv/redis';
+import { elapsedClock } from '../clock.js';
 import { CacheOptionsError } from '../errors.js';
 
 export interface RedisClusterStorageOptions {
@@ -88,9 +89,9 @@ export function healOnNodeErrors(cluster: RedisClientConnectionType): void {
   let running = false;
   c.on('node-error', () => {
     const slots = c._slots ?? c._self?._slots;
-    if (running || typeof slots?.rediscover !== 'function' || c.isOpen === false || Date.now() - last < REDISCOVER_MS) return;
+    if (running || typeof slots?.rediscover !== 'function' || c.isOpen === false || elapsedClock() - last < REDISCOVER_MS) return;
     running = true;
-    last = Date.now();
+    last = elapsedClock();
     // A start node without options: node-redis then asks the root nodes, skipping dead ones.
     slots
       .rediscover({ options: undefined })
