@@ -3,8 +3,8 @@
  * Proxy-Authorization, an ignored query parameter and a header its response Varies on, answered
  * with a Set-Cookie, is stored (the next request is a hit), and none of those values appears in
  * any byte the store wrote: SQLite's database, WAL and shared-memory files, every file of the file
- * store (temp files included), every Redis key and value of the namespace, and the memory store's
- * entries serialised whole.
+ * store (temp files included), every Redis key and value of the namespace, every row of the
+ * PostgreSQL and MySQL tables, and the memory store's entries serialised whole.
  */
 import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -12,11 +12,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
+import { KeyvMysql } from '@keyv/mysql';
+import { KeyvPostgres } from '@keyv/postgres';
 import { createClient } from '@keyv/redis';
+import { Keyv } from 'keyv';
 import axios from 'axios';
 import { expect } from 'chai';
 import { type CacheStore, memoryStorage, setupCache } from '../../lib/index.js';
 import { fileStorage } from '../../lib/storage/file.js';
+import { keyvStorage } from '../../lib/storage/keyv-storage.js';
 import { redisStorage } from '../../lib/storage/redis.js';
 import { sqliteStorage } from '../../lib/storage/sqlite.js';
 
@@ -150,5 +154,37 @@ describe('faults: secrets grepped from every stored byte of every backend', func
     for await (const key of storage.keys()) parts.push(Buffer.from(key), serialize(await storage.get(key)));
     expect(holdsBody(Buffer.concat(parts))).to.equal(true);
     expect(found(Buffer.concat(parts))).to.deep.equal([]);
+  });
+
+  // @keyv/postgres and @keyv/mysql keep one pool per process (per URI) that disconnect() ends for
+  // every instance: these caches close with a no-op and only drop their own table.
+  it('PostgreSQL (keyvStorage over @keyv/postgres): every column of every row of the table', async () => {
+    const table = `stash_secrets_${process.pid}_${Date.now().toString(36)}`;
+    const store = new KeyvPostgres({ uri: 'postgresql://postgres@127.0.0.1:5432/test', table });
+    await storeSecretly(keyvStorage(new Keyv({ store, namespace: 'secrets' }), { close: async () => {} }));
+    try {
+      const rows = (await store.query(`SELECT * FROM ${table}`)) as Array<Record<string, unknown>>;
+      const bytes = Buffer.from(JSON.stringify(rows));
+      expect(rows.length).to.be.greaterThan(0);
+      expect(holdsBody(bytes)).to.equal(true);
+      expect(found(bytes)).to.deep.equal([]);
+    } finally {
+      await store.query(`DROP TABLE IF EXISTS ${table}`);
+    }
+  });
+
+  it('MySQL/MariaDB (keyvStorage over @keyv/mysql): every column of every row of the table', async () => {
+    const table = `stash_secrets_${process.pid}_${Date.now().toString(36)}`;
+    const store = new KeyvMysql({ uri: 'mysql://root@127.0.0.1:3306/test', table });
+    await storeSecretly(keyvStorage(new Keyv({ store, namespace: 'secrets' }), { close: async () => {} }));
+    try {
+      const rows = (await store.query(`SELECT * FROM \`${table}\``)) as Array<Record<string, unknown>>;
+      const bytes = Buffer.from(JSON.stringify(rows));
+      expect(rows.length).to.be.greaterThan(0);
+      expect(holdsBody(bytes)).to.equal(true);
+      expect(found(bytes)).to.deep.equal([]);
+    } finally {
+      await store.query(`DROP TABLE IF EXISTS \`${table}\``);
+    }
   });
 });
