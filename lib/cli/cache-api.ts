@@ -4,22 +4,10 @@
  * spells things.
  */
 import type { CacheEntry } from '../entry.js';
+import type { CacheEntryInfo } from '../manager-filter.js';
 
 /** One entry's metadata, as `api.cache.entries()` yields it. */
-export interface EntryInfo {
-  key: string;
-  method: string;
-  url: string;
-  status: number;
-  /** Body bytes. */
-  bytes: number;
-  /** ms since epoch. */
-  createdAt: number;
-  /** ms since epoch; Infinity: never expires. */
-  expiresAt: number;
-  stale: boolean;
-  tags: string[];
-}
+export type EntryInfo = CacheEntryInfo;
 
 /** Which entries a listing or a removal is about (all given conditions must hold). */
 export interface EntrySelection {

@@ -279,16 +279,22 @@ class KeyvBackedStore implements KeyvStorage {
       return;
     }
     for await (const key of this.keys()) {
-      let raw: unknown;
-      try {
-        raw = await this.#read('entry', key);
-      } catch (error) {
-        if (error instanceof UnreadableValueError) continue;
-        throw error;
-      }
-      const head = raw === undefined ? undefined : decodeEntryHead(raw);
-      if (head !== undefined) yield { key, entry: head.entry, bytes: head.bytes };
+      const listed = await this.#head(key);
+      if (listed !== undefined) yield listed;
     }
+  }
+
+  /** An entry's metadata without its body; undefined when it is gone or unreadable (prune removes those). */
+  async #head(key: string): Promise<ListedEntry | undefined> {
+    let raw: unknown;
+    try {
+      raw = await this.#read('entry', key);
+    } catch (error) {
+      if (error instanceof UnreadableValueError) return undefined;
+      throw error;
+    }
+    const head = raw === undefined ? undefined : decodeEntryHead(raw);
+    return head === undefined ? undefined : { key, entry: head.entry, bytes: head.bytes };
   }
 
   /**
@@ -304,16 +310,8 @@ class KeyvBackedStore implements KeyvStorage {
     // (Keyv's get answers nothing for an expired value.)
     for await (const storeKey of this.#extension.keysWithTag(tag)) {
       if (!storeKey.startsWith(ENTRY_PREFIX)) continue;
-      const key = storeKey.slice(ENTRY_PREFIX.length);
-      let raw: unknown;
-      try {
-        raw = await this.#read('entry', key);
-      } catch (error) {
-        if (error instanceof UnreadableValueError) continue;
-        throw error;
-      }
-      const head = raw === undefined ? undefined : decodeEntryHead(raw);
-      if (head !== undefined && head.entry.tags?.includes(tag)) yield { key, entry: head.entry, bytes: head.bytes };
+      const listed = await this.#head(storeKey.slice(ENTRY_PREFIX.length));
+      if (listed?.entry.tags?.includes(tag)) yield listed;
     }
   }
 
